@@ -1,0 +1,159 @@
+"""The case aggregate: one application for one service, and the record of everything done.
+
+A case holds its lifecycle state as plain data, so that a case loaded from storage binds
+its stored state; the state machine of its type (`domain.lifecycle`) is built only when an
+event is applied. Every accepted transition appends a `CaseEvent`; a refused one changes
+nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from attrs import Attribute, Factory, define, field, frozen
+
+from domain.errors import InvalidValue
+from domain.facts import CapabilityAssessment, HouseholdCheckReport
+from domain.identity import ResidentId
+from domain.regions import RegionCode
+from domain.services import Channel, Outcome, Service
+
+RECEIVED = "received"
+VERIFIED = "verified"
+APPROVED = "approved"
+BENEFIT_GRANTED = "benefit_granted"
+CLOSED = "closed"
+LIFECYCLE = (RECEIVED, VERIFIED, APPROVED, BENEFIT_GRANTED, CLOSED)
+OPEN_STATES = frozenset({RECEIVED, VERIFIED, APPROVED, BENEFIT_GRANTED})
+
+STATE_LABELS = {
+    RECEIVED: "已受理",
+    VERIFIED: "已审核",
+    APPROVED: "已确认",
+    BENEFIT_GRANTED: "待遇已发放",
+    CLOSED: "已办结",
+}
+
+
+def _nonblank(_instance: object, attribute: Attribute[str], value: str) -> None:
+    if not value.strip():
+        raise InvalidValue(attribute.name, "不能为空", code="required")
+
+
+@frozen
+class Applicant:
+    """The person a case is for; the ID number is masked whenever it is printed."""
+
+    resident_id: ResidentId
+    name: str = field(validator=_nonblank)
+
+
+@frozen
+class CaseEvent:
+    """A transition that happened: who, when, from, to, under which rule and why."""
+
+    case_id: str
+    seq: int
+    event: str
+    actor_id: str
+    actor_roles: tuple[str, ...]
+    at: datetime
+    from_state: str
+    to_state: str
+    rule: str
+    reason: str
+    note: str = ""
+    facts: Mapping[str, str] = Factory(dict)
+
+
+@frozen
+class Closure:
+    """How a case ended: always an outcome, a reason code and the rule behind it."""
+
+    outcome: Outcome
+    reason: str
+    rule: str
+    at: datetime
+
+
+@frozen
+class MaterialRequest:
+    """A notice listing every missing material at once (R11); it stops the clock (R13)."""
+
+    requested_at: datetime
+    missing: tuple[str, ...]
+    satisfied_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.satisfied_at is None
+
+
+@frozen
+class Transfer:
+    """A hand-over of responsibility (R10): the first receiver stays on record."""
+
+    at: datetime
+    from_officer: str
+    to_officer: str
+    reason: str
+
+
+@frozen
+class Dispute:
+    """An applicant's dispute of the check report with evidence (R12)."""
+
+    at: datetime
+    evidence: tuple[str, ...]
+    note: str = ""
+
+
+@frozen
+class Hold:
+    """A decision that must wait (R9: recognition is decided after dibao is approved)."""
+
+    rule: str
+    reason: str
+
+
+@define
+class Case:
+    """One application for one service; mutable only through `domain.lifecycle.apply`."""
+
+    id: str
+    service: Service
+    applicant: Applicant
+    region: RegionCode
+    channel: Channel
+    received_at: datetime
+    received_by: str  # R10: whoever first received it stays recorded
+    responsible: str  # who holds it now (changes only by a recorded transfer)
+    scenario_id: str | None = None
+    state: str = RECEIVED
+    version: int = 0
+    materials: frozenset[str] = frozenset()
+    check_report: HouseholdCheckReport | None = None
+    check_recorded_at: datetime | None = None
+    assessment: CapabilityAssessment | None = None
+    hold: Hold | None = None
+    closure: Closure | None = None
+    material_requests: list[MaterialRequest] = Factory(list)
+    transfers: list[Transfer] = Factory(list)
+    disputes: list[Dispute] = Factory(list)
+    events: list[CaseEvent] = Factory(list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != CLOSED
+
+    @property
+    def open_material_request(self) -> MaterialRequest | None:
+        return next((r for r in self.material_requests if r.is_open), None)
+
+    @property
+    def last_event_at(self) -> datetime:
+        return self.events[-1].at if self.events else self.received_at
+
+    def __repr__(self) -> str:
+        return f"Case({self.id!r}, {self.service.value}, {self.state}, v{self.version})"

@@ -1,0 +1,550 @@
+"""The ten case types: one explicit state machine each, over the shared lifecycle.
+
+    received -> verified -> approved -> benefit_granted -> closed
+
+Every type shares the table below; a type adds the events its regulation needs (the
+household economic check, the capability assessment, a decision hold). Guards hold the
+rules and raise `RuleRefused` naming the rule; an event the state does not allow raises
+`IllegalTransition`. Either way the case is unchanged.
+
+Machines are built only when an event is applied, bound to the case (its `state` field),
+so a case loaded from storage continues from its stored state. No callback does I/O and
+none is `async`, so python-statemachine runs its synchronous engine.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from attrs import frozen
+from statemachine import Event, State, StateChart
+from statemachine.exceptions import TransitionNotAllowed
+
+from domain import cases as c
+from domain.actors import Actor, Role
+from domain.cases import (
+    Applicant,
+    Case,
+    CaseEvent,
+    Closure,
+    Dispute,
+    Hold,
+    MaterialRequest,
+    Transfer,
+)
+from domain.errors import IllegalTransition, RuleRefused
+from domain.facts import CapabilityAssessment, HouseholdCheckReport
+from domain.policy import Permissions, Policy, RegionParameters, ServiceGuide
+from domain.regions import RegionCode
+from domain.services import Channel, Department, Outcome, Service
+
+EVENT_LABELS: Mapping[str, str] = {
+    "receive": "受理登记",
+    "verify": "审核",
+    "approve": "审核确认",
+    "grant": "发放待遇",
+    "close": "办结",
+    "reject": "不予批准",
+    "not_accept": "不予受理",
+    "withdraw": "撤回申请",
+    "end_branch": "结束联办分支",
+    "request_materials": "一次性告知补正材料",
+    "supply_materials": "补交材料",
+    "record_check_report": "录入家庭经济状况核对报告",
+    "record_assessment": "录入老年人能力评估",
+    "dispute": "对核对报告提出异议",
+    "transfer": "转交",
+    "hold": "暂缓决定",
+    "release": "恢复决定",
+}
+
+# The rule an event rests on when the step names none.
+DEFAULT_RULES: Mapping[str, str] = {
+    "receive": "R4",
+    "verify": "R1",
+    "approve": "R1",
+    "grant": "R1",
+    "close": "R1",
+    "reject": "R1",
+    "not_accept": "R6",
+    "withdraw": "R1",
+    "request_materials": "R11",
+    "supply_materials": "R13",
+    "record_check_report": "R12",
+    "record_assessment": "R7",
+    "dispute": "R12",
+    "transfer": "R10",
+    "hold": "R9",
+    "release": "R9",
+}
+
+CLOSING_OUTCOMES: Mapping[str, Outcome] = {
+    "close": Outcome.ENDED,
+    "reject": Outcome.REJECTED,
+    "not_accept": Outcome.NOT_ACCEPTED,
+    "withdraw": Outcome.WITHDRAWN,
+    "end_branch": Outcome.BRANCH_ENDED,
+}
+
+
+@frozen
+class Step:
+    """What an actor brings to one event; `at` comes from the clock port, never a client."""
+
+    actor: Actor
+    at: datetime
+    reason: str = ""  # a stable reason code; required to close a case
+    note: str = ""  # the officer's words, kept with the event
+    rule: str = ""  # the rule behind the reason, where the event's default does not fit
+    materials: frozenset[str] = frozenset()
+    report: HouseholdCheckReport | None = None
+    assessment: CapabilityAssessment | None = None
+    evidence: tuple[str, ...] = ()
+    to_officer: str = ""
+    hold: Hold | None = None
+
+
+@frozen
+class CaseRules:
+    """The part of the policy that decides for one case: its guide, region and roles."""
+
+    guide: ServiceGuide
+    region: RegionParameters
+    permissions: Permissions
+    nursing_levels: frozenset[int]
+
+    @classmethod
+    def for_case(cls, policy: Policy, service: Service, region: RegionCode) -> CaseRules:
+        return cls(
+            guide=policy.guide(service),
+            region=policy.region(region),
+            permissions=policy.permissions,
+            nursing_levels=policy.parameters.nursing_qualifying_levels,
+        )
+
+
+class CaseMachine(StateChart[Case]):
+    """The guards and effects every case type shares; states come from `_case_type`."""
+
+    catch_errors_as_events = False
+    allow_event_without_transition = False
+
+    service: Service
+
+    # -- guards (validators raise, so the caller learns the rule) --
+
+    def role_allowed(self, event: str, step: Step, rules: CaseRules) -> None:
+        department = self.service.department
+        allowed = rules.permissions.roles_for(department, event)
+        if not allowed & step.actor.roles:
+            names = "、".join(sorted(r.label for r in allowed)) or "无"
+            self._refuse(event, "role_not_allowed", "P10", f"此操作须由以下角色办理：{names}")
+        if not self.model.region.is_within(step.actor.region):
+            self._refuse(event, "outside_jurisdiction", "P10", "案件不在经办人员辖区内")
+        confirming = rules.region.confirming_level
+        if (
+            event == "approve"
+            and department is Department.CIVIL_AFFAIRS
+            and Role.SYSTEM not in step.actor.roles
+            and step.actor.level is not confirming
+        ):
+            self._refuse(event, "confirming_level", "R1", f"本地区由{confirming.label}级审核确认")
+
+    def chronological(self, event: str, step: Step) -> None:
+        if step.at < self.model.last_event_at:
+            self._refuse(event, "time_before_last_event", "R4", "禁止事后补录：时间早于上一环节")
+
+    def materials_complete(self, event: str, rules: CaseRules) -> None:
+        missing = rules.guide.missing_materials(self.model.materials)
+        if missing:
+            names = "、".join(m.name for m in missing)
+            self._refuse(event, "materials_incomplete", "R11", f"尚缺材料：{names}")
+
+    def economic_check_done(self, event: str) -> None:
+        if self.model.check_report is None:
+            self._refuse(event, "economic_check_missing", "R12", "尚未完成家庭经济状况核对")
+
+    def not_on_hold(self, event: str) -> None:
+        hold = self.model.hold
+        if hold is not None:
+            self._refuse(event, "decision_on_hold", hold.rule, hold.reason)
+
+    def assessment_qualifies(self, event: str, rules: CaseRules) -> None:
+        assessment = self.model.assessment
+        if assessment is None:
+            self._refuse(event, "assessment_missing", "R7", "尚未录入老年人能力评估等级")
+        elif assessment.level not in rules.nursing_levels:
+            self._refuse(
+                event,
+                "assessment_not_qualifying",
+                "R7",
+                f"评估等级为{assessment.label}，不符合护理补贴条件",
+            )
+
+    def reason_given(self, event: str, step: Step) -> None:
+        if not step.reason.strip():
+            self._refuse(event, "reason_required", "P14", "须记录理由")
+
+    def rule_given(self, event: str, step: Step) -> None:
+        if not step.rule.strip():
+            self._refuse(event, "rule_required", "R1", "须注明依据的规则")
+
+    def missing_materials_exist(self, event: str, rules: CaseRules) -> None:
+        if self.model.open_material_request is not None:
+            self._refuse(event, "notice_already_open", "R11", "已一次性告知，待申请人补交材料")
+        if not rules.guide.missing_materials(self.model.materials):
+            self._refuse(event, "nothing_missing", "R11", "材料已齐全，无需补正")
+
+    def materials_given(self, event: str, step: Step, rules: CaseRules) -> None:
+        unknown = sorted(m for m in step.materials if rules.guide.material(m) is None)
+        if not step.materials or unknown:
+            self._refuse(event, "materials_unknown", "R11", "补交材料须为办事指南所列材料")
+
+    def report_given(self, event: str, step: Step) -> None:
+        if step.report is None:
+            self._refuse(event, "report_required", "R12", "须提供核对报告")
+
+    def evidence_given(self, event: str, step: Step) -> None:
+        if not any(e.strip() for e in step.evidence):
+            self._refuse(event, "evidence_required", "R12", "提出异议须出具登记机关的有效佐证材料")
+
+    def assessment_given(self, event: str, step: Step) -> None:
+        if step.assessment is None or step.assessment.level not in range(4):
+            self._refuse(event, "assessment_invalid", "R7", "评估等级须为0至3级")
+
+    def transfer_target_given(self, event: str, step: Step) -> None:
+        target = step.to_officer.strip()
+        if not target or target == self.model.responsible or not step.reason.strip():
+            self._refuse(event, "transfer_invalid", "R10", "转交须写明接收人员和理由")
+
+    def hold_given(self, event: str, step: Step) -> None:
+        if step.hold is None or self.model.hold is not None:
+            self._refuse(event, "hold_invalid", "R9", "案件已暂缓或未说明暂缓理由")
+
+    def on_hold_now(self, event: str) -> None:
+        if self.model.hold is None:
+            self._refuse(event, "not_on_hold", "R9", "案件未暂缓")
+
+    def _refuse(self, event: str, code: str, rule: str, message: str) -> None:
+        raise RuleRefused(
+            message,
+            code=code,
+            rule=rule,
+            subject_id=self.model.id,
+            event=str(event),
+            state=self.model.state,
+            allowed_events=allowed_events(self.model),
+        )
+
+    # -- effects: run only after every guard passed --
+
+    def on_request_materials(self, step: Step, rules: CaseRules) -> None:
+        missing = tuple(m.code for m in rules.guide.missing_materials(self.model.materials))
+        self.model.material_requests.append(MaterialRequest(step.at, missing))
+        self._facts["missing"] = ",".join(missing)
+
+    def on_supply_materials(self, step: Step, rules: CaseRules) -> None:
+        case = self.model
+        case.materials = case.materials | step.materials
+        self._facts["supplied"] = ",".join(sorted(step.materials))
+        request = case.open_material_request
+        if request and not rules.guide.missing_materials(case.materials):
+            index = case.material_requests.index(request)
+            case.material_requests[index] = MaterialRequest(
+                request.requested_at, request.missing, step.at
+            )
+            self._facts["clock"] = "restarted"
+
+    def on_record_check_report(self, step: Step) -> None:
+        report = step.report
+        assert report is not None  # guarded by report_given
+        self.model.check_report = report
+        self.model.check_recorded_at = step.at
+        self._facts["report"] = report.reference
+        self._facts["warnings"] = ",".join(w.code for w in report.warnings)
+
+    def on_record_assessment(self, step: Step) -> None:
+        self.model.assessment = step.assessment
+        self._facts["level"] = str(step.assessment.level if step.assessment else "")
+
+    def on_dispute(self, step: Step) -> None:
+        case = self.model
+        if case.check_report is not None:
+            self._facts["disputed_report"] = case.check_report.reference
+        case.disputes.append(Dispute(step.at, step.evidence, step.note))
+        case.check_report = None  # the township re-examines with the evidence (R12)
+        self._facts["evidence"] = "；".join(step.evidence)
+
+    def on_transfer(self, step: Step) -> None:
+        case = self.model
+        case.transfers.append(Transfer(step.at, case.responsible, step.to_officer, step.reason))
+        self._facts["to"] = step.to_officer
+        case.responsible = step.to_officer
+
+    def on_hold(self, step: Step) -> None:
+        self.model.hold = step.hold
+
+    def on_release(self) -> None:
+        self.model.hold = None
+
+    def on_enter_closed(self, event: str, step: Step) -> None:
+        outcome = CLOSING_OUTCOMES[str(event)]
+        self.model.closure = Closure(outcome, step.reason, _rule(str(event), step), step.at)
+
+    def after_transition(self, event: str, source: State, target: State, step: Step) -> None:
+        case = self.model
+        case.events.append(
+            CaseEvent(
+                case_id=case.id,
+                seq=len(case.events) + 1,
+                event=str(event),
+                actor_id=step.actor.id,
+                actor_roles=tuple(sorted(step.actor.roles)),
+                at=step.at,
+                from_state=str(source.value),
+                to_state=str(target.value),
+                rule=_rule(str(event), step),
+                reason=step.reason,
+                note=step.note,
+                facts=dict(self._facts),
+            )
+        )
+        self._facts.clear()
+
+    def __init__(self, case: Case) -> None:
+        self._facts: dict[str, str] = {}
+        super().__init__(model=case, state_field="state")
+
+
+def _rule(event: str, step: Step) -> str:
+    if step.hold is not None and event == "hold":
+        return step.hold.rule
+    return step.rule or DEFAULT_RULES.get(event, "R1")
+
+
+@frozen
+class _Features:
+    """What a case type adds to the shared lifecycle."""
+
+    check_report: bool = False  # 家庭经济状况核对 before verification (R12)
+    assessment: bool = False  # 老年人能力评估 decides approval (R7)
+    hold: bool = False  # the decision may wait for another case (R9)
+
+
+_CASE_TYPES: Mapping[Service, tuple[str, _Features]] = {
+    Service.DIBAO: ("DibaoCase", _Features(check_report=True)),
+    Service.TEKUN: ("TekunCase", _Features(check_report=True)),
+    Service.TEMPORARY: ("TemporaryAssistanceCase", _Features(check_report=True)),
+    Service.ELDERLY_LIVING: ("ElderlyLivingSubsidyCase", _Features()),
+    Service.ELDERLY_NURSING: ("ElderlyNursingSubsidyCase", _Features(assessment=True)),
+    Service.UNEMPLOYMENT_REGISTRATION: ("UnemploymentRegistrationCase", _Features()),
+    Service.EMPLOYMENT_DIFFICULTY: ("EmploymentDifficultyCase", _Features(hold=True)),
+    Service.FLEXIBLE_INSURANCE_SUBSIDY: ("FlexibleInsuranceSubsidyCase", _Features()),
+    Service.TRAINING_SUBSIDY: ("TrainingSubsidyCase", _Features()),
+    Service.SKILL_APPRAISAL_SUBSIDY: ("SkillAppraisalSubsidyCase", _Features()),
+}
+
+_BASE_GUARDS = ("role_allowed", "chronological")
+
+Arc = tuple[State, State | None]  # (source, target); None stays in the source state
+
+
+def _event(name: str, arcs: Iterable[Arc], *guards: str) -> Event:
+    """One event of the table: its arcs, each guarded by the base guards and `guards`."""
+    validators = [*_BASE_GUARDS, *guards]
+    transitions: Any = None
+    for source, target in arcs:
+        arc = (
+            source.to(target, validators=validators)
+            if target is not None
+            else source.to.itself(internal=True, validators=validators)  # type: ignore[no-untyped-call]
+        )
+        transitions = arc if transitions is None else transitions | arc
+    return Event(transitions, name=EVENT_LABELS[name])
+
+
+def _case_type(service: Service, class_name: str, features: _Features) -> type[CaseMachine]:
+    """Build the machine class of one case type: the shared table plus its features."""
+    received = State(c.STATE_LABELS[c.RECEIVED], value=c.RECEIVED, initial=True)
+    verified = State(c.STATE_LABELS[c.VERIFIED], value=c.VERIFIED)
+    approved = State(c.STATE_LABELS[c.APPROVED], value=c.APPROVED)
+    granted = State(c.STATE_LABELS[c.BENEFIT_GRANTED], value=c.BENEFIT_GRANTED)
+    closed = State(c.STATE_LABELS[c.CLOSED], value=c.CLOSED, final=True)
+    undecided = (received, verified)
+    pending = (received, verified, approved)
+
+    def stay(*sources: State) -> list[Arc]:
+        return [(s, None) for s in sources]
+
+    def close_from(*sources: State) -> list[Arc]:
+        return [(s, closed) for s in sources]
+
+    hold = ("not_on_hold",) if features.hold else ()
+    assessed = ("assessment_qualifies",) if features.assessment else ()
+    checked = ("economic_check_done",) if features.check_report else ()
+    events: dict[str, Event] = {
+        "verify": _event("verify", [(received, verified)], "materials_complete", *checked),
+        "approve": _event("approve", [(verified, approved)], *hold, *assessed),
+        "grant": _event("grant", [(approved, granted)]),
+        "close": _event("close", close_from(granted), "reason_given"),
+        "reject": _event("reject", close_from(*undecided), "reason_given", *hold),
+        "not_accept": _event("not_accept", close_from(received), "reason_given"),
+        "withdraw": _event("withdraw", close_from(*pending), "reason_given"),
+        "end_branch": _event("end_branch", close_from(*pending), "reason_given", "rule_given"),
+        "request_materials": _event(
+            "request_materials", stay(received), "missing_materials_exist"
+        ),
+        "supply_materials": _event("supply_materials", stay(*undecided), "materials_given"),
+        "dispute": _event("dispute", [(verified, received), *stay(received)], "evidence_given"),
+        "transfer": _event("transfer", stay(*pending, granted), "transfer_target_given"),
+    }
+    if features.check_report:
+        events["record_check_report"] = _event(
+            "record_check_report", stay(received), "report_given"
+        )
+    if features.assessment:
+        events["record_assessment"] = _event(
+            "record_assessment", stay(*undecided), "assessment_given"
+        )
+    if features.hold:
+        events["hold"] = _event("hold", stay(*undecided), "hold_given")
+        events["release"] = _event("release", stay(*undecided), "on_hold_now")
+
+    namespace: dict[str, object] = {
+        "service": service,
+        "__doc__": f"{service.label}（{service.value}）的办理流程。",
+        "received": received,
+        "verified": verified,
+        "approved": approved,
+        "benefit_granted": granted,
+        "closed": closed,
+        **events,
+    }
+    return types.new_class(class_name, (CaseMachine,), exec_body=lambda ns: ns.update(namespace))
+
+
+MACHINES: Mapping[Service, type[CaseMachine]] = {
+    service: _case_type(service, name, features)
+    for service, (name, features) in _CASE_TYPES.items()
+}
+
+
+def machine_class(service: Service) -> type[CaseMachine]:
+    return MACHINES[service]
+
+
+def event_names(service: Service) -> tuple[str, ...]:
+    """Every lifecycle event the case type knows, in declaration order."""
+    return tuple(str(e) for e in MACHINES[service]._events)
+
+
+def allowed_events(case: Case) -> tuple[str, ...]:
+    """The events the case's current state allows (guards not evaluated)."""
+    machine = MACHINES[case.service]
+    state = machine.states_map[case.state]
+    return tuple(dict.fromkeys(str(e) for e in state.transitions.unique_events))
+
+
+def apply(case: Case, event: str, step: Step, rules: CaseRules) -> CaseEvent:
+    """Apply one lifecycle event; returns the recorded event or raises, changing nothing."""
+    if event not in event_names(case.service):
+        _illegal(case, event)
+    machine = MACHINES[case.service](case)
+    try:
+        machine.send(event, step=step, rules=rules)
+    except TransitionNotAllowed:
+        _illegal(case, event)
+    return case.events[-1]
+
+
+def _illegal(case: Case, event: str) -> None:
+    allowed = allowed_events(case)
+    raise IllegalTransition(
+        f"{c.STATE_LABELS[case.state]}状态下不能{EVENT_LABELS.get(event, event)}",
+        subject_id=case.id,
+        event=event,
+        state=case.state,
+        allowed_events=allowed,
+        rule="P4",
+    )
+
+
+def open_case(
+    *,
+    case_id: str,
+    service: Service,
+    applicant: Applicant,
+    region: RegionCode,
+    channel: Channel,
+    step: Step,
+    rules: CaseRules,
+    scenario_id: str | None = None,
+) -> Case:
+    """Record an application as received (R4: at the clock's time, by the first receiver)."""
+    case = Case(
+        id=case_id,
+        service=service,
+        applicant=applicant,
+        region=region,
+        channel=channel,
+        received_at=step.at,
+        received_by=step.actor.id,
+        responsible=step.actor.id,
+        scenario_id=scenario_id,
+        materials=step.materials,
+    )
+    allowed = rules.permissions.roles_for(service.department, "receive")
+    if not allowed & step.actor.roles or not region.is_within(step.actor.region):
+        raise RuleRefused(
+            "此操作须由受理人员在其辖区内办理",
+            code="role_not_allowed",
+            rule="P10",
+            subject_id=case_id,
+            event="receive",
+            state="",
+            allowed_events=("receive",),
+        )
+    case.events.append(
+        CaseEvent(
+            case_id=case_id,
+            seq=1,
+            event="receive",
+            actor_id=step.actor.id,
+            actor_roles=tuple(sorted(step.actor.roles)),
+            at=step.at,
+            from_state="",
+            to_state=c.RECEIVED,
+            rule=step.rule or DEFAULT_RULES["receive"],
+            reason=step.reason or "application_received",
+            note=step.note,
+            facts={"channel": channel.value, "materials": ",".join(sorted(step.materials))},
+        )
+    )
+    return case
+
+
+def replay(service: Service, events: Iterable[CaseEvent]) -> tuple[str, Outcome | None]:
+    """The state (and outcome) the recorded events lead to, by the machine's own table."""
+    machine = MACHINES[service]
+    state: str | None = None
+    outcome: Outcome | None = None
+    for recorded in events:
+        if recorded.event == "receive":
+            state = c.RECEIVED
+            continue
+        source = machine.states_map[state]
+        targets = [
+            t.target.value
+            for t in source.transitions
+            if recorded.event in {str(e) for e in t.events}
+        ]
+        if not targets:
+            raise ValueError(f"{recorded.event} cannot follow {state}")
+        state = str(targets[0])
+        outcome = CLOSING_OUTCOMES.get(recorded.event, outcome)
+    if state is None:
+        raise ValueError("no receive event")
+    return state, outcome

@@ -1,0 +1,188 @@
+"""Policy as data: service guides and parameters, each with its source and date.
+
+Nothing here is read from a global. The application receives a `Policy` (the
+shipped defaults come from `domain.policy_defaults.default_policy()`, a county
+passes its own) and hands the domain the part a decision needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from attrs import field, frozen
+
+from domain.actors import Role
+from domain.errors import PolicyError
+from domain.money import Money
+from domain.regions import RegionCode, RegionLevel
+from domain.services import Department, Service
+
+
+@frozen
+class Source:
+    """Where a figure or text comes from, with the tag of POLICY-FACTS.md.
+
+    tag: "N" national rule, "SD" applied in Shandong, "O" another province only,
+    "?" a reading or an inference.
+    """
+
+    document: str
+    tag: str = "?"
+    note: str = ""
+
+    def __str__(self) -> str:
+        note = f"；{self.note}" if self.note else ""
+        return f"{self.document}［{self.tag}］{note}"
+
+
+@frozen
+class Material:
+    """One material a service guide asks for (所需材料)."""
+
+    code: str
+    name: str
+    required: bool = True  # False: only as the case needs (视情况提供)
+
+
+@frozen
+class TimeLimit:
+    """A limit in working days counted from the day after acceptance (R13)."""
+
+    working_days: int
+    source: Source
+    extended_working_days: int | None = None  # special cases (特殊情况)
+
+
+@frozen
+class ServiceGuide:
+    """A service guide (办事指南): basis, materials, procedure and time limit (R1, R2, R11)."""
+
+    service: Service
+    version: str
+    effective_from: date
+    basis: tuple[str, ...]
+    materials: tuple[Material, ...]
+    procedure: tuple[str, ...]
+    time_limit: TimeLimit
+    conditions: tuple[str, ...] = ()
+    needs_economic_check: bool = False  # 家庭经济状况核对 before verification (R12)
+    needs_capability_assessment: bool = False  # 老年人能力评估 before approval (R7)
+    source: Source = Source("work-specification-2021 一", "SD")
+
+    @property
+    def department(self) -> Department:
+        return self.service.department
+
+    @property
+    def required_materials(self) -> tuple[Material, ...]:
+        return tuple(m for m in self.materials if m.required)
+
+    def missing_materials(self, supplied: frozenset[str]) -> tuple[Material, ...]:
+        """Every required material not yet supplied, in the guide's order (R11)."""
+        return tuple(m for m in self.required_materials if m.code not in supplied)
+
+    def material(self, code: str) -> Material | None:
+        return next((m for m in self.materials if m.code == code), None)
+
+
+@frozen
+class DatedAmount:
+    """An amount in force from a date (a standard or a subsidy rate)."""
+
+    effective_from: date
+    amount: Money
+    source: Source
+
+
+@frozen
+class AgeRule:
+    """The age threshold of R7: by default 60 counts (以上 includes the number)."""
+
+    years: int = 60
+    inclusive: bool = True
+    source: Source = Source("民法典 第一千二百五十九条; RULES.md R7", "N")
+
+    def is_met(self, age: int) -> bool:
+        return age >= self.years if self.inclusive else age > self.years
+
+
+@frozen
+class AgeBand:
+    """An elderly living-subsidy band, both ends included (周岁)."""
+
+    from_age: int
+    to_age: int
+    monthly: Money
+    source: Source
+
+    def contains(self, age: int) -> bool:
+        return self.from_age <= age <= self.to_age
+
+
+@frozen
+class RegionParameters:
+    """What a province, city or county sets for itself; the nearest one applies."""
+
+    region: RegionCode
+    confirming_level: RegionLevel  # who confirms (审核确认): township or county
+    dibao_standard: tuple[DatedAmount, ...] = ()
+    days_off: frozenset[date] = frozenset()  # regional days off for deadlines (R13)
+    source: Source = Source("RULES.md R13; POLICY-FACTS 谁确认", "SD")
+
+    def dibao_standard_on(self, day: date) -> DatedAmount | None:
+        """The standard in force on `day`: the latest one effective on or before it."""
+        in_force = [s for s in self.dibao_standard if s.effective_from <= day]
+        return max(in_force, key=lambda s: s.effective_from, default=None)
+
+
+@frozen
+class Permissions:
+    """Which roles may apply which lifecycle event, per department (the role guard)."""
+
+    by_event: Mapping[tuple[Department, str], frozenset[Role]]
+    source: Source = Source("DESIGN.md 谁使用; work-specification-2021 二", "?")
+
+    def roles_for(self, department: Department, event: str) -> frozenset[Role]:
+        return self.by_event.get((department, event), frozenset())
+
+
+@frozen
+class Parameters:
+    """Province-wide defaults that a region does not override per case."""
+
+    age_rule: AgeRule
+    elderly_living_bands: tuple[AgeBand, ...]
+    nursing_qualifying_levels: frozenset[int]
+    nursing_monthly: Money
+    nursing_source: Source
+    due_soon_working_days: int = 3
+    refusal_waiting_months: int = 6
+
+
+@frozen
+class Policy:
+    """Everything the domain needs to decide: guides, parameters, regions, permissions."""
+
+    guides: Mapping[Service, ServiceGuide]
+    parameters: Parameters
+    regions: tuple[RegionParameters, ...] = field()
+    permissions: Permissions
+
+    @regions.validator
+    def _has_regions(self, _attribute: object, value: tuple[RegionParameters, ...]) -> None:
+        if not value:
+            raise PolicyError("policy needs parameters for at least one region")
+
+    def guide(self, service: Service) -> ServiceGuide:
+        try:
+            return self.guides[service]
+        except KeyError:
+            raise PolicyError(f"no service guide for {service}") from None
+
+    def region(self, code: RegionCode) -> RegionParameters:
+        """The parameters of the nearest region that encloses `code`."""
+        enclosing = [r for r in self.regions if code.is_within(r.region)]
+        if not enclosing:
+            raise PolicyError(f"no region parameters cover {code}")
+        return max(enclosing, key=lambda r: len(r.region.code))
