@@ -53,7 +53,7 @@ class Consultation:
             raise InvalidValue("to_officer", "须写明另一名接收人员或单位", rule="R10")
         if not reason.strip():
             raise InvalidValue("reason", "转交须写明理由", rule="R10")
-        self.transfers.append(Transfer(at, actor.id, to_officer, reason))
+        self.transfers.append(Transfer(at, self.responsible, to_officer, reason))
         self.responsible = to_officer
 
     def answer_with(self, text: str, *, actor: Actor, at: datetime) -> None:

@@ -33,6 +33,13 @@ from domain.services import Service
 
 
 @frozen
+class CheckHistory:
+    """Ask the platform (and this system) for the applicant's dibao and tekun records (R6)."""
+
+    rule: str = "R6"
+
+
+@frozen
 class RecordOnPlatform:
     """Record the accepted dibao application on the platform (R6)."""
 
@@ -90,7 +97,8 @@ class EndLinkedCase:
 
 
 Command = (
-    RecordOnPlatform
+    CheckHistory
+    | RecordOnPlatform
     | QueryUnemploymentRegistry
     | QueryDisabilityRegister
     | NotAcceptDibao
@@ -140,6 +148,14 @@ class Scenario:
     version: int = 0
     linked_cases: dict[Service, str] = Factory(dict)
     events: list[ScenarioEvent] = Factory(list)
+    outstanding: list[Command] = Factory(list)  # commands a registry failure left to retry
+    platform_reference: str | None = None
+
+    def case_of(self, service: Service) -> str:
+        """The id of the scenario's case of `service` (the dibao case or a linked one)."""
+        if service is Service.DIBAO:
+            return self.dibao_case_id
+        return self.linked_cases[service]
 
     @property
     def configuration(self) -> frozenset[str]:
@@ -170,16 +186,14 @@ MOVES: Mapping[tuple[str, str], tuple[str, str]] = {
     ("checking_history", "in_progress"): ("R6", "no_dibao_or_tekun_record"),
     ("checking_history", "not_accepted"): ("R6", "dibao_or_tekun_on_record"),
     ("in_progress", "completed"): ("R6", "every_branch_finished"),
-    ("dibao_pending", "dibao_in_payment"): ("R7", "dibao_granted"),
-    ("dibao_pending", "dibao_ended"): ("R8", "dibao_refused"),
+    ("dibao_pending", "dibao_in_payment"): ("R6", "dibao_granted"),
+    ("dibao_pending", "dibao_ended"): ("R6", "dibao_refused"),
     ("awaiting_dibao", "checking_disability"): (
         "R7",
         "age_rule_met_living_subsidy_granted",
     ),
-    ("awaiting_dibao", "elderly_not_eligible"): (
-        "R7",
-        "below_age_threshold_or_dibao_refused",
-    ),
+    ("awaiting_dibao", "elderly_under_age"): ("R7", "below_age_threshold"),
+    ("awaiting_dibao", "elderly_not_eligible"): ("R7", "dibao_refused"),
     ("checking_disability", "elderly_covered_elsewhere"): (
         "R7",
         "receives_severe_disability_nursing_subsidy",
@@ -202,7 +216,8 @@ MOVES: Mapping[tuple[str, str], tuple[str, str]] = {
         "registration_granted_recognition_opened",
     ),
     ("registering", "recognition_deciding"): ("R8", "registration_granted_dibao_granted"),
-    ("registering", "employment_ended"): ("R8", "registration_refused_or_dibao_refused"),
+    ("registering", "registration_not_granted"): ("R8", "registration_refused"),
+    ("registering", "employment_ended"): ("R8", "dibao_refused"),
     ("recognition_waiting", "recognition_deciding"): (
         "R9",
         "dibao_granted_recognition_released",
@@ -217,6 +232,7 @@ MOVES: Mapping[tuple[str, str], tuple[str, str]] = {
 }
 
 STATE_LABELS: Mapping[str, str] = {
+    "scenario": "联办流程",
     "checking_history": "查询历史救助记录",
     "not_accepted": "不予受理",
     "in_progress": "联办进行中",
@@ -228,7 +244,8 @@ STATE_LABELS: Mapping[str, str] = {
     "elderly": "经济困难老年人补贴",
     "awaiting_dibao": "等待低保结果",
     "checking_disability": "生活补贴已发放，查询重度残疾人护理补贴",
-    "elderly_not_eligible": "不符合老年人补贴条件",
+    "elderly_under_age": "未达到年龄条件",
+    "elderly_not_eligible": "低保未获批准，不予办理",
     "elderly_covered_elsewhere": "已享受重度残疾人护理补贴",
     "assessing_capability": "老年人能力评估中",
     "nursing_in_payment": "护理补贴已发放",
@@ -240,7 +257,8 @@ STATE_LABELS: Mapping[str, str] = {
     "recognition_deciding": "就业困难人员认定办理中",
     "recognised": "已认定为就业困难人员",
     "not_recognised": "未认定为就业困难人员",
-    "employment_ended": "就业分支结束",
+    "registration_not_granted": "失业登记未通过，分支结束",
+    "employment_ended": "低保未获批准，分支结束",
     "insurance": "灵活就业社会保险补贴",
     "awaiting_recognition": "等待就业困难人员认定",
     "subsidy_deciding": "社会保险补贴办理中",
@@ -281,6 +299,7 @@ class JointScenario(StateChart[Scenario]):
             awaiting_dibao = State(STATE_LABELS["awaiting_dibao"], initial=True)
             checking_disability = State(STATE_LABELS["checking_disability"])
             assessing_capability = State(STATE_LABELS["assessing_capability"])
+            elderly_under_age = State(STATE_LABELS["elderly_under_age"], final=True)
             elderly_not_eligible = State(STATE_LABELS["elderly_not_eligible"], final=True)
             elderly_covered_elsewhere = State(
                 STATE_LABELS["elderly_covered_elsewhere"], final=True
@@ -290,7 +309,7 @@ class JointScenario(StateChart[Scenario]):
 
             dibao_granted = awaiting_dibao.to(
                 checking_disability, cond="age_rule_met", on="grant_living_subsidy"
-            ) | awaiting_dibao.to(elderly_not_eligible)
+            ) | awaiting_dibao.to(elderly_under_age)
             dibao_refused = awaiting_dibao.to(elderly_not_eligible)
             disability_subsidy_found = checking_disability.to(elderly_covered_elsewhere)
             no_disability_subsidy = checking_disability.to(
@@ -306,6 +325,7 @@ class JointScenario(StateChart[Scenario]):
             recognition_deciding = State(STATE_LABELS["recognition_deciding"])
             recognised = State(STATE_LABELS["recognised"], final=True)
             not_recognised = State(STATE_LABELS["not_recognised"], final=True)
+            registration_not_granted = State(STATE_LABELS["registration_not_granted"], final=True)
             employment_ended = State(STATE_LABELS["employment_ended"], final=True)
 
             found_registered = (
@@ -327,7 +347,7 @@ class JointScenario(StateChart[Scenario]):
                 | registering.to(employment_ended, cond="In('dibao_ended')")
                 | registering.to(recognition_waiting, on="open_recognition_on_hold")
             )
-            registration_refused = registering.to(employment_ended)
+            registration_refused = registering.to(registration_not_granted)
             dibao_granted = recognition_waiting.to(recognition_deciding, on="release_recognition")
             dibao_refused = recognition_waiting.to(employment_ended, on="end_recognition")
             recognition_granted = recognition_deciding.to(recognised)
@@ -434,6 +454,30 @@ _LEVELS: Mapping[str, frozenset[str]] = {
 }
 
 
+_FINAL_STATES = frozenset(
+    str(state.id)
+    for region in JointScenario.in_progress.states  # type: ignore[attr-defined]
+    for state in region.states
+    if state.final
+) | {"not_accepted", "completed"}
+
+
+def branch_state(scenario: Scenario, branch: str) -> tuple[str | None, bool]:
+    """Where a branch stands and whether it is finished.
+
+    While the scenario runs, the branch's active state; once the scenario has left the
+    parallel part, the last state the branch's recorded moves reached (None: never began).
+    """
+    active = scenario.configuration & _LEVELS[branch]
+    state: str | None
+    if active:
+        (state,) = active
+    else:
+        reached = [m.to_state for e in scenario.events for m in e.moves if m.branch == branch]
+        state = reached[-1] if reached else None
+    return state, state is not None and state in _FINAL_STATES
+
+
 def _moves(before: frozenset[str], entered: list[str]) -> tuple[BranchMove, ...]:
     """How each level moved from `before` to the states it entered, with rule and reason."""
     moves = []
@@ -444,13 +488,15 @@ def _moves(before: frozenset[str], entered: list[str]) -> tuple[BranchMove, ...]
             (source,), target = old, new[-1]
             rule, reason = MOVES[(source, target)]
             moves.append(BranchMove(branch, source, target, rule, reason))
-    return tuple(moves)
+    return tuple(sorted(moves, key=lambda m: entered.index(m.to_state)))
 
 
-def start(scenario: Scenario) -> None:
-    """Put a new scenario in its initial state (checking the history, R6)."""
-    if scenario.state is None:
-        JointScenario(scenario)
+def start(scenario: Scenario) -> tuple[Command, ...]:
+    """Put a new scenario in its initial state and ask for the history check (R6)."""
+    if scenario.state is not None:
+        return ()
+    JointScenario(scenario)
+    return (CheckHistory(),)
 
 
 def react(

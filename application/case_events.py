@@ -1,0 +1,123 @@
+"""Applying a lifecycle event to a case, and letting the joint scenario follow (R7 to R9)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from attrs import evolve, frozen
+
+from application.access import ensure_covers
+from application.commands import ApplyCaseEvent
+from application.dependencies import Dependencies
+from application.orchestration import ScenarioRunner, fact_for
+from domain import lifecycle
+from domain.actors import Actor
+from domain.cases import BENEFIT_GRANTED, Case, CaseEvent
+from domain.facts import CapabilityAssessment
+from domain.lifecycle import CaseRules, Step
+from domain.services import Service
+from ports.errors import ConcurrencyConflict
+
+
+@frozen
+class CaseEventResult:
+    """The case after the event, the event recorded, and any linked cases it opened."""
+
+    case: Case
+    event: CaseEvent
+    linked_cases: tuple[Case, ...] = ()
+
+
+def apply_case_event(deps: Dependencies, actor: Actor, command: ApplyCaseEvent) -> CaseEventResult:
+    """Apply one event as `actor`, now; the case's scenario reacts in the same transaction."""
+    now = deps.clock.now()
+    with deps.uow() as uow:
+        case = uow.cases.get(command.case_id)
+        ensure_covers(actor, case.region, case.id)
+        if command.expected_version is not None and command.expected_version != case.version:
+            raise ConcurrencyConflict("case", case.id, command.expected_version)
+        rules = CaseRules.for_case(deps.policy, case.service, case.region)
+        step = _step(deps, case, actor, command, now)
+        recorded = lifecycle.apply(case, command.event, step, rules)
+        _write_to_registries(deps, case, recorded)
+        runner = ScenarioRunner(deps, uow, now)
+        runner.track(case)
+        fact = fact_for(case, recorded)
+        if fact is not None and case.scenario_id is not None:
+            subject = uow.scenarios.get(case.scenario_id)
+            runner.feed(subject, fact)
+            uow.scenarios.save(subject)
+        runner.flush()
+        uow.commit()
+    return CaseEventResult(case, recorded, tuple(runner.opened))
+
+
+def record_assessment(
+    deps: Dependencies, actor: Actor, case_id: str, *, level: int, assessors: tuple[str, ...]
+) -> CaseEventResult:
+    """Record a capability assessment (老年人能力评估) on a nursing-subsidy case (R7)."""
+    command = ApplyCaseEvent(
+        case_id, "record_assessment", assessment_level=level, assessors=assessors
+    )
+    return apply_case_event(deps, actor, command)
+
+
+def record_dispute(
+    deps: Dependencies, actor: Actor, case_id: str, *, evidence: tuple[str, ...], note: str = ""
+) -> CaseEventResult:
+    """Record the applicant's dispute of the check report, with evidence (R12)."""
+    command = ApplyCaseEvent(
+        case_id, "dispute", reason="check_report_disputed", evidence=evidence, note=note
+    )
+    return apply_case_event(deps, actor, command)
+
+
+def resume_scenario(deps: Dependencies, scenario_id: str) -> tuple[Case, ...]:
+    """Retry what a registry failure left outstanding; returns the cases it opened."""
+    now = deps.clock.now()
+    with deps.uow() as uow:
+        subject = uow.scenarios.get(scenario_id)
+        runner = ScenarioRunner(deps, uow, now)
+        runner.resume(subject)
+        uow.scenarios.save(subject)
+        runner.flush()
+        uow.commit()
+    return tuple(runner.opened)
+
+
+def _step(
+    deps: Dependencies, case: Case, actor: Actor, command: ApplyCaseEvent, now: datetime
+) -> Step:
+    step = Step(
+        actor,
+        now,
+        reason=command.reason,
+        note=command.note,
+        rule=command.rule,
+        materials=command.materials,
+        evidence=command.evidence,
+        to_officer=command.to_officer,
+    )
+    if command.event == "record_assessment" and command.assessment_level is not None:
+        assessment = CapabilityAssessment(command.assessment_level, now.date(), command.assessors)
+        step = evolve(step, assessment=assessment)
+    if command.event == "record_check_report":
+        # The report comes from the platform, never from the caller (R12).
+        report = deps.platform.check_report(case.applicant.resident_id, case_id=case.id)
+        step = evolve(step, report=report)
+    return step
+
+
+def _write_to_registries(deps: Dependencies, case: Case, event: CaseEvent) -> None:
+    """Tell the unemployment registry what human resources decided (R8, R9).
+
+    Called inside the transaction: if the registry fails, nothing is committed and the
+    officer is told to try again. (The outbox of the persistence issue replaces this.)
+    """
+    on = event.at.date()
+    person = case.applicant.resident_id
+    granted = event.to_state == BENEFIT_GRANTED
+    if case.service is Service.UNEMPLOYMENT_REGISTRATION and granted:
+        deps.unemployment.register(person, case_id=case.id, on=on)
+    if case.service is Service.EMPLOYMENT_DIFFICULTY and (granted or event.event == "reject"):
+        deps.unemployment.record_recognition(person, case_id=case.id, recognised=granted, on=on)

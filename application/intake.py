@@ -1,0 +1,92 @@
+"""Submitting an application (申请): recorded at once (R4), dibao starting the scenario."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from attrs import frozen
+
+from application.access import ensure_covers
+from application.commands import SubmitApplication
+from application.dependencies import Dependencies
+from application.orchestration import ScenarioRunner
+from domain import lifecycle
+from domain.actors import Actor
+from domain.cases import Applicant, Case
+from domain.identity import ResidentId
+from domain.lifecycle import CaseRules, Step
+from domain.notices import OneTimeNotice, notice_for_case
+from domain.regions import RegionCode
+from domain.scenario import (
+    CheckHistory,
+    QueryDisabilityRegister,
+    QueryUnemploymentRegistry,
+    RecordOnPlatform,
+    Scenario,
+)
+from domain.services import Service
+
+PENDING_LABELS: Mapping[type, str] = {
+    CheckHistory: "历史救助记录查询中（R6），查询完成后继续办理",
+    RecordOnPlatform: "低保申请录入山东社会救助数字平台中",
+    QueryUnemploymentRegistry: "失业登记信息查询中（R8）",
+    QueryDisabilityRegister: "重度残疾人护理补贴信息查询中（R7）",
+}
+
+
+def pending_items(subject: Scenario | None) -> tuple[str, ...]:
+    """What the applicant is told is still being checked (issue: registry down)."""
+    if subject is None:
+        return ()
+    labels = (PENDING_LABELS.get(type(c)) for c in subject.outstanding)
+    return tuple(dict.fromkeys(label for label in labels if label))
+
+
+@frozen
+class IntakeResult:
+    """The recorded case, its one-time notice and, for dibao, the scenario it started."""
+
+    case: Case
+    notice: OneTimeNotice
+    scenario: Scenario | None = None
+    linked_cases: tuple[Case, ...] = ()
+
+
+def submit_application(
+    deps: Dependencies, actor: Actor, command: SubmitApplication
+) -> IntakeResult:
+    """Record an application as received now, by `actor`, and say everything at once (R11)."""
+    now = deps.clock.now()
+    person = ResidentId.parse(command.resident_id, today=now.date())
+    region = RegionCode(command.region)
+    ensure_covers(actor, region, "new application")
+    rules = CaseRules.for_case(deps.policy, command.service, region)
+    with deps.uow() as uow:
+        case = lifecycle.open_case(
+            case_id=deps.ids.new_id("case"),
+            service=command.service,
+            applicant=Applicant(person, command.name),
+            region=region,
+            channel=command.channel,
+            step=Step(actor, now, materials=command.materials, note=command.note),
+            rules=rules,
+        )
+        runner = ScenarioRunner(deps, uow, now)
+        runner.track(case, new=True)
+        subject = None
+        if command.service is Service.DIBAO:
+            subject = Scenario(deps.ids.new_id("scenario"), case.id, case.applicant, region, now)
+            case.scenario_id = subject.id
+            runner.start(subject)
+            uow.scenarios.add(subject)
+        runner.flush()
+        uow.commit()
+    calendar = deps.calendar.with_days_off(rules.region.days_off)
+    notice = notice_for_case(
+        case,
+        rules.guide,
+        calendar,
+        blocking_records=runner.blocking,
+        pending=pending_items(subject),
+    )
+    return IntakeResult(case, notice, subject, tuple(runner.opened))

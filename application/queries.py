@@ -1,0 +1,198 @@
+"""Read-side use cases: a case with its timeline and deadline, a scenario with its branches,
+and the cases near or past their deadline (R10, R13)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from attrs import evolve, frozen
+
+from application.access import ensure_covers
+from application.dependencies import Dependencies
+from application.intake import pending_items
+from domain import lifecycle
+from domain import scenario as chart
+from domain.actors import Actor
+from domain.cases import STATE_LABELS, Case, CaseEvent
+from domain.deadlines import Deadline, DeadlineStatus, deadline_of
+from domain.notices import OneTimeNotice, notice_for_case
+from domain.regions import RegionCode
+from domain.scenario import Scenario, ScenarioEvent
+from domain.services import Service
+from ports.storage import CaseQuery
+
+
+@frozen
+class TimelineEntry:
+    """One step of a case, labelled for staff (Chinese) with its stable codes."""
+
+    seq: int
+    at: str
+    event: str
+    event_label: str
+    actor_id: str
+    from_state: str
+    to_state: str
+    to_label: str
+    rule: str
+    reason: str
+    note: str
+    facts: Mapping[str, str]
+
+
+@frozen
+class CaseView:
+    case: Case
+    timeline: tuple[TimelineEntry, ...]
+    deadline: Deadline | None
+    allowed_events: tuple[str, ...]
+    notice: OneTimeNotice
+
+
+@frozen
+class LinkedCaseView:
+    service: Service
+    case_id: str
+    state: str
+    outcome: str | None
+
+
+@frozen
+class BranchView:
+    branch: str
+    label: str
+    rule: str
+    state: str | None
+    state_label: str
+    finished: bool
+    cases: tuple[LinkedCaseView, ...]
+
+
+@frozen
+class ScenarioView:
+    scenario: Scenario
+    status: str
+    branches: tuple[BranchView, ...]
+    history: tuple[ScenarioEvent, ...]
+    pending: tuple[str, ...]
+
+
+@frozen
+class DeadlineItem:
+    case: Case
+    deadline: Deadline
+
+
+BRANCH_SERVICES: Mapping[str, tuple[Service, ...]] = {
+    "dibao": (Service.DIBAO,),
+    "elderly": (Service.ELDERLY_LIVING, Service.ELDERLY_NURSING),
+    "employment": (Service.UNEMPLOYMENT_REGISTRATION, Service.EMPLOYMENT_DIFFICULTY),
+    "insurance": (Service.FLEXIBLE_INSURANCE_SUBSIDY,),
+}
+
+
+def timeline_of(events: list[CaseEvent]) -> tuple[TimelineEntry, ...]:
+    return tuple(
+        TimelineEntry(
+            seq=e.seq,
+            at=e.at.isoformat(timespec="seconds"),
+            event=e.event,
+            event_label=lifecycle.EVENT_LABELS.get(e.event, e.event),
+            actor_id=e.actor_id,
+            from_state=e.from_state,
+            to_state=e.to_state,
+            to_label=STATE_LABELS[e.to_state],
+            rule=e.rule,
+            reason=e.reason,
+            note=e.note,
+            facts=e.facts,
+        )
+        for e in events
+    )
+
+
+def get_case(deps: Dependencies, actor: Actor, case_id: str) -> CaseView:
+    """A case with its timeline, running deadline, allowed events and notice."""
+    with deps.uow() as uow:
+        case = uow.cases.get(case_id)
+    ensure_covers(actor, case.region, case.id)
+    return _view(deps, case)
+
+
+def _view(deps: Dependencies, case: Case) -> CaseView:
+    rules = lifecycle.CaseRules.for_case(deps.policy, case.service, case.region)
+    calendar = deps.calendar.with_days_off(rules.region.days_off)
+    today = deps.clock.now().date()
+    due_soon = deps.policy.parameters.due_soon_working_days
+    return CaseView(
+        case=case,
+        timeline=timeline_of(case.events),
+        deadline=deadline_of(case, rules.guide, calendar, today=today, due_soon_days=due_soon),
+        allowed_events=lifecycle.allowed_events(case),
+        notice=notice_for_case(case, rules.guide, calendar),
+    )
+
+
+def list_cases(deps: Dependencies, actor: Actor, query: CaseQuery) -> list[Case]:
+    """Cases matching the query, limited to the actor's jurisdiction (P10)."""
+    within = query.within or actor.region
+    ensure_covers(actor, within, f"region {within}")
+    with deps.uow() as uow:
+        return uow.cases.find(_with_region(query, within))
+
+
+def get_scenario(deps: Dependencies, actor: Actor, scenario_id: str) -> ScenarioView:
+    """A joint scenario with each branch's state and linked cases."""
+    with deps.uow() as uow:
+        subject = uow.scenarios.get(scenario_id)
+        ensure_covers(actor, subject.region, subject.id)
+        cases = {s: uow.cases.get(subject.case_of(s)) for s in _services_of(subject)}
+    branches = tuple(_branch(subject, name, cases) for name in BRANCH_SERVICES)
+    status = next(
+        (s for s in ("completed", "not_accepted", "checking_history") if subject.is_in(s)),
+        "in_progress",
+    )
+    return ScenarioView(subject, status, branches, tuple(subject.events), pending_items(subject))
+
+
+def cases_by_deadline(
+    deps: Dependencies, actor: Actor, *, within: RegionCode | None = None
+) -> list[DeadlineItem]:
+    """Open cases in the actor's jurisdiction that are due soon or overdue, by due date."""
+    region = within or actor.region
+    ensure_covers(actor, region, f"region {region}")
+    with deps.uow() as uow:
+        cases = uow.cases.find(CaseQuery(within=region, open_only=True, limit=1_000_000))
+    items = []
+    for case in cases:
+        deadline = _view(deps, case).deadline
+        if deadline is not None and deadline.status is not DeadlineStatus.ON_TIME:
+            items.append(DeadlineItem(case, deadline))
+    return sorted(items, key=lambda i: (i.deadline.due, i.case.id))
+
+
+def _services_of(subject: Scenario) -> list[Service]:
+    return [Service.DIBAO, *subject.linked_cases]
+
+
+def _branch(subject: Scenario, name: str, cases: Mapping[Service, Case]) -> BranchView:
+    state, finished = chart.branch_state(subject, name)
+    linked = tuple(_linked(cases[s]) for s in BRANCH_SERVICES[name] if s in cases)
+    return BranchView(
+        branch=name,
+        label=chart.STATE_LABELS[name],
+        rule=chart.BRANCHES[name],
+        state=state,
+        state_label=chart.STATE_LABELS[state] if state else "未开始",
+        finished=finished,
+        cases=linked,
+    )
+
+
+def _linked(case: Case) -> LinkedCaseView:
+    outcome = case.closure.outcome.value if case.closure is not None else None
+    return LinkedCaseView(case.service, case.id, case.state, outcome)
+
+
+def _with_region(query: CaseQuery, within: RegionCode) -> CaseQuery:
+    return evolve(query, within=within)
