@@ -286,8 +286,8 @@ class JointScenario(StateChart[Scenario]):
     checking_history = State(STATE_LABELS["checking_history"], initial=True)
     not_accepted = State(STATE_LABELS["not_accepted"], final=True)
 
-    class in_progress(State.Parallel):
-        class dibao(State.Compound):
+    class in_progress(State.Parallel, name=STATE_LABELS["in_progress"]):
+        class dibao(State.Compound, name=STATE_LABELS["dibao"]):
             dibao_pending = State(STATE_LABELS["dibao_pending"], initial=True)
             dibao_in_payment = State(STATE_LABELS["dibao_in_payment"], final=True)
             dibao_ended = State(STATE_LABELS["dibao_ended"], final=True)
@@ -295,7 +295,7 @@ class JointScenario(StateChart[Scenario]):
             dibao_granted = dibao_pending.to(dibao_in_payment)
             dibao_refused = dibao_pending.to(dibao_ended)
 
-        class elderly(State.Compound):
+        class elderly(State.Compound, name=STATE_LABELS["elderly"]):
             awaiting_dibao = State(STATE_LABELS["awaiting_dibao"], initial=True)
             checking_disability = State(STATE_LABELS["checking_disability"])
             assessing_capability = State(STATE_LABELS["assessing_capability"])
@@ -318,7 +318,7 @@ class JointScenario(StateChart[Scenario]):
             nursing_granted = assessing_capability.to(nursing_in_payment)
             nursing_refused = assessing_capability.to(nursing_not_granted)
 
-        class employment(State.Compound):
+        class employment(State.Compound, name=STATE_LABELS["employment"]):
             checking_registration = State(STATE_LABELS["checking_registration"], initial=True)
             registering = State(STATE_LABELS["registering"])
             recognition_waiting = State(STATE_LABELS["recognition_waiting"])
@@ -353,7 +353,7 @@ class JointScenario(StateChart[Scenario]):
             recognition_granted = recognition_deciding.to(recognised)
             recognition_refused = recognition_deciding.to(not_recognised)
 
-        class insurance(State.Compound):
+        class insurance(State.Compound, name=STATE_LABELS["insurance"]):
             awaiting_recognition = State(STATE_LABELS["awaiting_recognition"], initial=True)
             subsidy_deciding = State(STATE_LABELS["subsidy_deciding"])
             subsidy_in_payment = State(STATE_LABELS["subsidy_in_payment"], final=True)
