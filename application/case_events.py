@@ -43,10 +43,12 @@ def apply_case_event(deps: Dependencies, actor: Actor, command: ApplyCaseEvent) 
         runner = ScenarioRunner(deps, uow, now)
         runner.track(case)
         fact = fact_for(case, recorded)
-        if fact is not None and case.scenario_id is not None:
-            subject = uow.scenarios.get(case.scenario_id)
-            runner.feed(subject, fact)
-            uow.scenarios.save(subject)
+        if fact is not None:
+            for scenario_id in case.scenario_ids:
+                subject = uow.scenarios.get(scenario_id)
+                if not subject.is_finished:
+                    runner.feed(subject, fact)
+                    uow.scenarios.save(subject)
         runner.flush()
         uow.commit()
     return CaseEventResult(case, recorded, tuple(runner.opened))
@@ -102,8 +104,13 @@ def _step(
         assessment = CapabilityAssessment(command.assessment_level, now.date(), command.assessors)
         step = evolve(step, assessment=assessment)
     if command.event == "record_check_report":
-        # The report comes from the platform, never from the caller (R12).
-        report = deps.platform.check_report(case.applicant.resident_id, case_id=case.id)
+        # The report comes from the platform, never from the caller (R12); a dispute asks
+        # for a new revision. Nothing is asked for a step that would be refused anyway.
+        rules = CaseRules.for_case(deps.policy, case.service, case.region)
+        lifecycle.ensure_permitted(case, command.event, step, rules)
+        report = deps.platform.check_report(
+            case.applicant.resident_id, case_id=case.id, revision=len(case.disputes)
+        )
         step = evolve(step, report=report)
     return step
 

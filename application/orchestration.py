@@ -17,7 +17,7 @@ from datetime import datetime
 from application.dependencies import Dependencies
 from domain import lifecycle, scenario
 from domain.actors import system_actor
-from domain.cases import APPROVED, BENEFIT_GRANTED, CLOSED, Case, CaseEvent
+from domain.cases import APPROVED, BENEFIT_GRANTED, CLOSED, Case, CaseEvent, Hold
 from domain.facts import EXCLUSIVE_SERVICES, AssistanceRecord, RecordStatus
 from domain.lifecycle import CaseRules, Step
 from domain.scenario import (
@@ -49,10 +49,14 @@ FACTS_FROM_CASES: Mapping[Service, tuple[str, str]] = {
 }
 
 
+# R6: a dibao application waits, unverified, while the history check is outstanding.
+HISTORY_HOLD = Hold(rule="R6", reason="历史救助记录查询中，查询完成前暂不审核")
+
+
 def fact_for(case: Case, event: CaseEvent) -> str | None:
     """The scenario fact an officer's step on a linked case gives, if any."""
     facts = FACTS_FROM_CASES.get(case.service)
-    if facts is None or case.scenario_id is None:
+    if facts is None or not case.scenario_ids:
         return None
     if event.from_state == APPROVED and event.to_state == BENEFIT_GRANTED:
         return facts[0]
@@ -134,6 +138,8 @@ class ScenarioRunner:
                     error.code,
                 )
                 subject.outstanding.append(command)
+                if isinstance(command, CheckHistory):
+                    self._hold_dibao(subject)
                 continue
             if fact is not None:
                 queue.extend(self._react(subject, fact))
@@ -155,17 +161,11 @@ class ScenarioRunner:
             case NotAcceptDibao():
                 self._not_accept(subject, command)
             case OpenLinkedCase():
-                self._open(subject, command)
+                return self._open(subject, command)
             case ReleaseLinkedCase():
-                self._step(subject, command.service, "release", reason="dibao_granted")
+                return self._release(subject, command)
             case EndLinkedCase():
-                self._step(
-                    subject,
-                    command.service,
-                    "end_branch",
-                    reason=command.reason,
-                    rule=command.rule,
-                )
+                self._end(subject, command)
         return None
 
     def _check_history(self, subject: Scenario) -> str:
@@ -175,7 +175,21 @@ class ScenarioRunner:
         if not self.blocking:
             history = self.deps.platform.history_of(dibao.applicant.resident_id)
             self.blocking = history.blocking_records()
+        if dibao.hold == HISTORY_HOLD:
+            self._step(subject, Service.DIBAO, "release", reason="history_checked", rule="R6")
         return "history_blocked" if self.blocking else "history_clear"
+
+    def _hold_dibao(self, subject: Scenario) -> None:
+        dibao = self._case(subject.dibao_case_id)
+        if dibao.hold is None:
+            rules = CaseRules.for_case(self.deps.policy, Service.DIBAO, dibao.region)
+            step = Step(
+                system_actor(subject.region),
+                self.now,
+                reason="history_check_pending",
+                hold=HISTORY_HOLD,
+            )
+            lifecycle.apply(dibao, "hold", step, rules)
 
     def _record_on_platform(self, subject: Scenario) -> None:
         dibao = self._case(subject.dibao_case_id)
@@ -195,7 +209,10 @@ class ScenarioRunner:
             note=f"已有救助记录：{records}" if records else "",
         )
 
-    def _open(self, subject: Scenario, command: OpenLinkedCase) -> None:
+    def _open(self, subject: Scenario, command: OpenLinkedCase) -> str | None:
+        existing = self._open_case_of(subject, command.service)
+        if existing is not None:
+            return self._adopt(subject, command, existing)
         dibao = self._case(subject.dibao_case_id)
         rules = CaseRules.for_case(self.deps.policy, command.service, subject.region)
         carried = frozenset(m.code for m in rules.guide.materials) & dibao.materials
@@ -221,6 +238,58 @@ class ScenarioRunner:
                 lifecycle.apply(case, event, step, rules)
         subject.linked_cases[command.service] = case.id
         self.track(case, new=True)
+        return None
+
+    def _open_case_of(self, subject: Scenario, service: Service) -> Case | None:
+        """The person's open case of `service` from elsewhere, which P3 keeps unique."""
+        person = subject.applicant.resident_id
+        candidates = [*self.uow.cases.of_person(person), *self._cases.values()]
+        return next(
+            (self._case(c.id) for c in candidates if c.service is service and c.is_open),
+            None,
+        )
+
+    def _adopt(self, subject: Scenario, command: OpenLinkedCase, case: Case) -> str | None:
+        """Link an open case instead of opening a second one (P3); it reports here too.
+
+        A case already granted gives its fact at once when the scenario can take it; an
+        undecided one is held like a new one would be, and its decision will be fed to
+        every scenario that waits on it.
+        """
+        subject.linked_cases[command.service] = case.id
+        if subject.id not in case.scenario_ids:
+            case.joined_scenarios.append(subject.id)
+        if case.state == BENEFIT_GRANTED:
+            return self._granted_fact(subject, case)
+        if command.hold is not None and case.hold is None:
+            rules = CaseRules.for_case(self.deps.policy, case.service, case.region)
+            hold = Step(
+                system_actor(subject.region), self.now, reason=command.reason, hold=command.hold
+            )
+            lifecycle.apply(case, "hold", hold, rules)
+        return None
+
+    def _granted_fact(self, subject: Scenario, case: Case) -> str | None:
+        facts = FACTS_FROM_CASES.get(case.service)
+        if facts is None or facts[0] not in scenario.allowed_facts(subject):
+            return None
+        return facts[0]
+
+    def _release(self, subject: Scenario, command: ReleaseLinkedCase) -> str | None:
+        case = self._case(subject.case_of(command.service))
+        if case.hold is not None:
+            self._step(subject, command.service, "release", reason="dibao_granted", rule="R9")
+            return None
+        # An adopted case decided before this scenario waited on it.
+        return self._granted_fact(subject, case) if case.state == BENEFIT_GRANTED else None
+
+    def _end(self, subject: Scenario, command: EndLinkedCase) -> None:
+        """End a waiting case this scenario opened; an adopted one goes on as it was."""
+        case = self._case(subject.case_of(command.service))
+        if case.scenario_id == subject.id and case.is_open:
+            self._step(
+                subject, command.service, "end_branch", reason=command.reason, rule=command.rule
+            )
 
     def _step(
         self,

@@ -111,7 +111,11 @@ class Dispute:
 
 @frozen
 class Hold:
-    """A decision that must wait (R9: recognition is decided after dibao is approved)."""
+    """A case that must wait: neither verified nor decided until released.
+
+    R6: a dibao application waits for the history check; R9: a recognition of
+    employment difficulty waits for the dibao decision.
+    """
 
     rule: str
     reason: str
@@ -129,7 +133,7 @@ class Case:
     received_at: datetime
     received_by: str  # R10: whoever first received it stays recorded
     responsible: str  # who holds it now (changes only by a recorded transfer)
-    scenario_id: str | None = None
+    scenario_id: str | None = None  # the joint scenario that opened it, if any
     state: str = RECEIVED
     version: int = 0
     materials: frozenset[str] = frozenset()
@@ -142,6 +146,13 @@ class Case:
     transfers: list[Transfer] = Factory(list)
     disputes: list[Dispute] = Factory(list)
     events: list[CaseEvent] = Factory(list)
+    joined_scenarios: list[str] = Factory(list)  # later scenarios that wait on this case
+
+    @property
+    def scenario_ids(self) -> list[str]:
+        """Every scenario this case reports its decisions to, the opener first."""
+        opener = [self.scenario_id] if self.scenario_id else []
+        return opener + [s for s in self.joined_scenarios if s != self.scenario_id]
 
     @property
     def is_open(self) -> bool:

@@ -335,7 +335,7 @@ class _Features:
 
 
 _CASE_TYPES: Mapping[Service, tuple[str, _Features]] = {
-    Service.DIBAO: ("DibaoCase", _Features(check_report=True)),
+    Service.DIBAO: ("DibaoCase", _Features(check_report=True, hold=True)),
     Service.TEKUN: ("TekunCase", _Features(check_report=True)),
     Service.TEMPORARY: ("TemporaryAssistanceCase", _Features(check_report=True)),
     Service.ELDERLY_LIVING: ("ElderlyLivingSubsidyCase", _Features()),
@@ -386,7 +386,7 @@ def _case_type(service: Service, class_name: str, features: _Features) -> type[C
     assessed = ("assessment_qualifies",) if features.assessment else ()
     checked = ("economic_check_done",) if features.check_report else ()
     events: dict[str, Event] = {
-        "verify": _event("verify", [(received, verified)], "materials_complete", *checked),
+        "verify": _event("verify", [(received, verified)], *hold, "materials_complete", *checked),
         "approve": _event("approve", [(verified, approved)], *hold, *assessed),
         "grant": _event("grant", [(approved, granted)]),
         "close": _event("close", close_from(granted), "reason_given"),
@@ -446,6 +446,17 @@ def allowed_events(case: Case) -> tuple[str, ...]:
     machine = MACHINES[case.service]
     state = machine.states_map[case.state]
     return tuple(dict.fromkeys(str(e) for e in state.transitions.unique_events))
+
+
+def ensure_permitted(case: Case, event: str, step: Step, rules: CaseRules) -> None:
+    """Refuse as `apply` would for the state and the actor's role, changing nothing.
+
+    For a step that needs something fetched first (a check report), so that nothing is
+    fetched for a step that will be refused anyway.
+    """
+    if event not in allowed_events(case):
+        _illegal(case, event)
+    MACHINES[case.service](case).role_allowed(event, step, rules)
 
 
 def apply(case: Case, event: str, step: Step, rules: CaseRules) -> CaseEvent:

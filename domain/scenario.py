@@ -227,6 +227,7 @@ MOVES: Mapping[tuple[str, str], tuple[str, str]] = {
     ("recognition_deciding", "not_recognised"): ("R9", "recognition_refused"),
     ("awaiting_recognition", "subsidy_deciding"): ("R9", "recognised_subsidy_opened"),
     ("awaiting_recognition", "insurance_ended"): ("R9", "no_recognition"),
+    ("awaiting_recognition", "insurance_not_eligible"): ("R9", "dibao_refused"),
     ("subsidy_deciding", "subsidy_in_payment"): ("R9", "subsidy_granted"),
     ("subsidy_deciding", "subsidy_not_granted"): ("R9", "subsidy_refused"),
 }
@@ -264,7 +265,8 @@ STATE_LABELS: Mapping[str, str] = {
     "subsidy_deciding": "社会保险补贴办理中",
     "subsidy_in_payment": "社会保险补贴已发放",
     "subsidy_not_granted": "社会保险补贴未获批准",
-    "insurance_ended": "社会保险补贴分支结束",
+    "insurance_ended": "未认定为就业困难人员，分支结束",
+    "insurance_not_eligible": "低保未获批准，分支结束",
 }
 
 STATE_ORDER = tuple(STATE_LABELS)
@@ -359,11 +361,12 @@ class JointScenario(StateChart[Scenario]):
             subsidy_in_payment = State(STATE_LABELS["subsidy_in_payment"], final=True)
             subsidy_not_granted = State(STATE_LABELS["subsidy_not_granted"], final=True)
             insurance_ended = State(STATE_LABELS["insurance_ended"], final=True)
+            insurance_not_eligible = State(STATE_LABELS["insurance_not_eligible"], final=True)
 
             recognition_granted = awaiting_recognition.to(subsidy_deciding, on="open_subsidy")
             recognition_refused = awaiting_recognition.to(insurance_ended)
             registration_refused = awaiting_recognition.to(insurance_ended)
-            dibao_refused = awaiting_recognition.to(insurance_ended)
+            dibao_refused = awaiting_recognition.to(insurance_not_eligible)
             subsidy_granted = subsidy_deciding.to(subsidy_in_payment)
             subsidy_refused = subsidy_deciding.to(subsidy_not_granted)
 

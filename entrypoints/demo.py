@@ -369,11 +369,11 @@ class Demo:
                 assessors=("马丽", "孙强"),
             )
             return True
+        if case.hold is not None:
+            return False
         if case.state == "received" and decision == GRANT:
             self._act(officer, case_id, "verify")
             return True
-        if case.hold is not None:
-            return False
         approver = staff.hr if officer is staff.hr else staff.approver
         if decision == GRANT:
             self._act(approver, case_id, "approve")

@@ -47,8 +47,14 @@ class AssistancePlatform(Protocol):
         """
         ...
 
-    def check_report(self, person: ResidentId, *, case_id: str) -> HouseholdCheckReport:
-        """The household economic check report for the case, with its warnings (R12)."""
+    def check_report(
+        self, person: ResidentId, *, case_id: str, revision: int = 0
+    ) -> HouseholdCheckReport:
+        """The household economic check report for the case, with its warnings (R12).
+
+        Idempotent per (case, revision): asking again returns the same report. After the
+        applicant disputes a report with evidence, the next revision is a new check.
+        """
         ...
 
 

@@ -120,8 +120,8 @@ class _SimulatedRegistry:
 class InMemoryAssistancePlatform(_SimulatedRegistry):
     """The social-assistance data platform: histories and check-report warnings per person.
 
-    Check reports are issued on the clock's date, one per case: asking again for the
-    same case returns the same report.
+    Check reports are issued on the clock's date, one per case and revision: asking
+    again for the same case and revision returns the same report.
     """
 
     name = "assistance_platform"
@@ -158,7 +158,7 @@ class InMemoryAssistancePlatform(_SimulatedRegistry):
 
     @property
     def reports(self) -> Mapping[str, HouseholdCheckReport]:
-        """The check reports issued, by case id."""
+        """The check reports issued, by case id (with "#n" for revision n after the first)."""
         with self._lock:
             return dict(self._reports)
 
@@ -177,17 +177,20 @@ class InMemoryAssistancePlatform(_SimulatedRegistry):
             self._after_write("record_application")
             return record.reference
 
-    def check_report(self, person: ResidentId, *, case_id: str) -> HouseholdCheckReport:
+    def check_report(
+        self, person: ResidentId, *, case_id: str, revision: int = 0
+    ) -> HouseholdCheckReport:
+        key = case_id if revision == 0 else f"{case_id}#{revision}"
         with self._lock:
             self._before("check_report", write=True)
-            report = self._reports.get(case_id)
+            report = self._reports.get(key)
             if report is None:
                 report = HouseholdCheckReport(
                     reference=f"HC-{len(self._reports) + 1}",
                     issued_on=self._clock.now().date(),
                     warnings=tuple(self._warnings.get(person, ())),
                 )
-                self._reports[case_id] = report
+                self._reports[key] = report
             self._after_write("check_report")
             return report
 

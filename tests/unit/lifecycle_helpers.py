@@ -20,13 +20,14 @@ from domain.cases import (
     Applicant,
     Case,
     CaseEvent,
-    Hold,
 )
 from domain.facts import CapabilityAssessment, CheckWarning, HouseholdCheckReport
 from domain.identity import ResidentId, check_character
 from domain.lifecycle import CaseRules, Step, apply, open_case
+from domain.policy import AgeRule
 from domain.policy_defaults import default_policy
 from domain.regions import RegionCode
+from domain.scenario import RECOGNITION_HOLD, Command, Scenario, react, start
 from domain.services import Channel, Department, Outcome, Service
 
 CST = timezone(timedelta(hours=8))
@@ -51,10 +52,10 @@ OUTCOMES: Mapping[str, Outcome] = {
 
 CHECKED_SERVICES = frozenset({Service.DIBAO, Service.TEKUN, Service.TEMPORARY})
 ASSESSED_SERVICES = frozenset({Service.ELDERLY_NURSING})
-HELD_SERVICES = frozenset({Service.EMPLOYMENT_DIFFICULTY})
+# R6: dibao waits for the history check; R9: recognition waits for the dibao decision.
+HELD_SERVICES = frozenset({Service.DIBAO, Service.EMPLOYMENT_DIFFICULTY})
 
 STATES = (RECEIVED, VERIFIED, APPROVED, BENEFIT_GRANTED, CLOSED)
-RECOGNITION_HOLD = Hold(rule="R9", reason="就业困难人员认定须在低保审核确认后作出")
 
 # (state, event) -> state the event leads to, shared by every case type.
 _SHARED_TABLE: Mapping[tuple[str, str], str] = {
@@ -234,3 +235,31 @@ def case_in(
 
 def snapshot(case: Case) -> Case:
     return copy.deepcopy(case)
+
+
+# -- the joint scenario of R6 to R9 --
+
+GRANTED_ON = datetime(2026, 3, 2, 15, 0, tzinfo=CST)  # the day dibao is granted in the tests
+
+
+def new_scenario(born: date = date(1950, 6, 1), scenario_id: str = "scenario-0001") -> Scenario:
+    """A started scenario for an applicant born on `born`, waiting for the history check."""
+    scenario = Scenario(
+        id=scenario_id,
+        dibao_case_id="case-0001",
+        applicant=Applicant(resident_id(born), "李四"),
+        region=TOWNSHIP,
+        started_at=T0,
+    )
+    start(scenario)
+    return scenario
+
+
+def feed(
+    scenario: Scenario, *facts: str, at: datetime = GRANTED_ON, age_rule: AgeRule | None = None
+) -> tuple[Command, ...]:
+    """React to each fact in turn; the commands of the last one."""
+    commands: tuple[Command, ...] = ()
+    for fact in facts:
+        commands = react(scenario, fact, at=at, age_rule=age_rule or AgeRule())
+    return commands

@@ -10,17 +10,26 @@ import pytest
 from attrs import evolve
 
 from domain.actors import Role, system_actor
-from domain.cases import APPROVED, BENEFIT_GRANTED, CLOSED, RECEIVED, VERIFIED, Case, Closure
+from domain.cases import (
+    APPROVED,
+    BENEFIT_GRANTED,
+    CLOSED,
+    RECEIVED,
+    VERIFIED,
+    Case,
+    Closure,
+    Hold,
+)
 from domain.errors import RuleRefused
 from domain.facts import CheckWarning
 from domain.lifecycle import Step, allowed_events, apply
 from domain.policy_defaults import default_policy
+from domain.scenario import RECOGNITION_HOLD
 from domain.services import Service
 from tests.unit.lifecycle_helpers import (
     CLOSING_EVENTS,
     OTHER_TOWNSHIP,
     OUTCOMES,
-    RECOGNITION_HOLD,
     SAMPLE_COUNTY,
     SAMPLE_TOWNSHIP,
     TOWNSHIP,
@@ -310,13 +319,51 @@ def test_r7_only_an_assessor_records_the_assessment() -> None:
     assert (refused.code, refused.rule) == ("role_not_allowed", "P10")
 
 
-# -- R9: recognition is decided after dibao is approved --
+# -- R6, R9: a case on hold is neither verified nor decided --
+
+HISTORY_HOLD = Hold(rule="R6", reason="历史救助记录查询中，查询完成前暂不审核")
 
 
 def held_recognition(state: str, clock: Clock) -> Case:
     case = case_in(RECOGNITION, state, clock=clock)
     act(case, "hold", clock)
     return case
+
+
+def held_dibao(clock: Clock) -> Case:
+    case = case_in(DIBAO, RECEIVED, clock=clock)
+    step = Step(actor=system_actor(TOWNSHIP), at=clock.tick(), hold=HISTORY_HOLD)
+    apply(case, "hold", step, rules_for(DIBAO))
+    return case
+
+
+def test_r6_a_dibao_application_held_for_the_history_check_cannot_be_verified() -> None:
+    clock = Clock()
+    case = held_dibao(clock)
+
+    refused = refusal(case, "verify", step_for(DIBAO, "verify", clock.tick()))
+
+    assert (refused.code, refused.rule) == ("decision_on_hold", "R6")
+    assert refused.message == HISTORY_HOLD.reason
+
+
+def test_r6_a_released_dibao_application_can_be_verified() -> None:
+    clock = Clock()
+    case = held_dibao(clock)
+    act(case, "release", clock)
+
+    act(case, "verify", clock)
+
+    assert case.state == VERIFIED
+
+
+def test_r9_a_held_recognition_cannot_be_verified() -> None:
+    clock = Clock()
+    case = held_recognition(RECEIVED, clock)
+
+    refused = refusal(case, "verify", step_for(RECOGNITION, "verify", clock.tick()))
+
+    assert (refused.code, refused.rule) == ("decision_on_hold", "R9")
 
 
 @pytest.mark.parametrize("event", ["approve", "reject"])
@@ -341,14 +388,17 @@ def test_r9_a_released_recognition_can_be_decided(event: str, target: str) -> No
     assert case.hold is None
 
 
-def test_r9_the_hold_event_records_the_hold_and_its_rule() -> None:
+@pytest.mark.parametrize("hold", [HISTORY_HOLD, RECOGNITION_HOLD], ids=["R6", "R9"])
+def test_the_hold_event_records_the_hold_and_its_own_rule(hold: Hold) -> None:
     clock = Clock()
-    case = case_in(RECOGNITION, RECEIVED, clock=clock)
+    service = DIBAO if hold.rule == "R6" else RECOGNITION
+    case = case_in(service, RECEIVED, clock=clock)
+    step = Step(actor=system_actor(TOWNSHIP), at=clock.tick(), hold=hold)
 
-    recorded = act(case, "hold", clock)
+    recorded = apply(case, "hold", step, rules_for(service))
 
-    assert case.hold == RECOGNITION_HOLD
-    assert recorded.rule == "R9"
+    assert case.hold == hold
+    assert recorded.rule == hold.rule
 
 
 def test_r9_a_held_case_cannot_be_held_again() -> None:
