@@ -363,10 +363,19 @@ class JointScenario(StateChart[Scenario]):
             insurance_ended = State(STATE_LABELS["insurance_ended"], final=True)
             insurance_not_eligible = State(STATE_LABELS["insurance_not_eligible"], final=True)
 
-            recognition_granted = awaiting_recognition.to(subsidy_deciding, on="open_subsidy")
-            recognition_refused = awaiting_recognition.to(insurance_ended)
-            registration_refused = awaiting_recognition.to(insurance_ended)
-            dibao_refused = awaiting_recognition.to(insurance_not_eligible)
+            # Each fact counts here only when the branch it comes from can give it now.
+            recognition_granted = awaiting_recognition.to(
+                subsidy_deciding, cond="In('recognition_deciding')", on="open_subsidy"
+            )
+            recognition_refused = awaiting_recognition.to(
+                insurance_ended, cond="In('recognition_deciding')"
+            )
+            registration_refused = awaiting_recognition.to(
+                insurance_ended, cond="In('registering')"
+            )
+            dibao_refused = awaiting_recognition.to(
+                insurance_not_eligible, cond="In('dibao_pending')"
+            )
             subsidy_granted = subsidy_deciding.to(subsidy_in_payment)
             subsidy_refused = subsidy_deciding.to(subsidy_not_granted)
 
@@ -534,10 +543,13 @@ def scenario_events() -> tuple[str, ...]:
 
 
 def allowed_facts(scenario: Scenario) -> tuple[str, ...]:
+    """The facts the scenario would take now, its conditions on the other regions included.
+
+    The age rule only chooses between two moves of `dibao_granted`, so any rule will do.
+    """
     machine = JointScenario(scenario)
-    return tuple(
-        dict.fromkeys(str(e) for e in machine.allowed_events if not str(e).startswith("done"))
-    )
+    enabled = machine.enabled_events(on=scenario.started_at.date(), age_rule=AgeRule())
+    return tuple(dict.fromkeys(str(e) for e in enabled if not str(e).startswith("done")))
 
 
 def _illegal(scenario: Scenario, event: str) -> None:

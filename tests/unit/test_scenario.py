@@ -502,12 +502,6 @@ NOT_YET_DECIDING = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="domain/scenario.py: insurance.recognition_granted/recognition_refused fire from "
-    "awaiting_recognition whatever the employment branch's state (R9: recognition is "
-    "decided only after dibao is approved); recognition_granted opens the subsidy case",
-)
 @pytest.mark.parametrize("fact", ["recognition_granted", "recognition_refused"])
 @pytest.mark.parametrize("before", list(NOT_YET_DECIDING.values()), ids=list(NOT_YET_DECIDING))
 def test_recognition_facts_are_illegal_until_a_recognition_is_being_decided(
@@ -520,11 +514,6 @@ def test_recognition_facts_are_illegal_until_a_recognition_is_being_decided(
         feed(scenario, fact)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="domain/scenario.py: insurance.registration_refused fires from awaiting_recognition "
-    "when no registration is under way (employment branch not in 'registering')",
-)
 @pytest.mark.parametrize(
     "before",
     [["history_clear"], ["history_clear", "found_registered"]],
@@ -540,11 +529,6 @@ def test_registration_refused_is_illegal_without_a_registration_under_way(
         feed(scenario, "registration_refused")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="domain/scenario.py: insurance.dibao_refused fires from awaiting_recognition after "
-    "dibao was granted (the dibao region is final), ending the insurance branch",
-)
 def test_dibao_refused_is_illegal_once_dibao_was_granted() -> None:
     scenario = running()
     feed(scenario, "dibao_granted")

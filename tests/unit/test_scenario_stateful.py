@@ -31,7 +31,6 @@ from domain.scenario import (
     QueryUnemploymentRegistry,
     RecordOnPlatform,
     ReleaseLinkedCase,
-    Scenario,
     allowed_facts,
     react,
     scenario_events,
@@ -86,24 +85,6 @@ SIXTIETH_BIRTHDAY_AT_T0 = date(1966, 3, 2)
 births = st.integers(-400, 400).map(lambda days: SIXTIETH_BIRTHDAY_AT_T0 + timedelta(days=days))
 
 
-def facts_the_rules_allow(scenario: Scenario) -> list[str]:
-    """The allowed facts, less those a known defect lets through.
-
-    The insurance region reacts to recognition_granted/refused, registration_refused and
-    dibao_refused whatever the other regions' states (pinned by the xfail tests at the end
-    of test_scenario.py). Sending them here would hide every other finding; once the chart
-    is fixed, this filter removes nothing.
-    """
-    config = scenario.configuration
-    gated = {
-        "recognition_granted": "recognition_deciding",
-        "recognition_refused": "recognition_deciding",
-        "registration_refused": "registering",
-        "dibao_refused": "dibao_pending",
-    }
-    return [f for f in allowed_facts(scenario) if f not in gated or gated[f] in config]
-
-
 def opened(commands: tuple[Command, ...]) -> set[Service]:
     return {c.service for c in commands if isinstance(c, OpenLinkedCase)}
 
@@ -142,7 +123,7 @@ class JointScenarioFacts(RuleBasedStateMachine):
     @precondition(lambda self: not self.scenario.is_finished)
     @rule(data=st.data(), days=st.integers(0, 45))
     def react_to_an_allowed_fact(self, data: st.DataObject, days: int) -> None:
-        fact = data.draw(st.sampled_from(facts_the_rules_allow(self.scenario)))
+        fact = data.draw(st.sampled_from(allowed_facts(self.scenario)))
         self.now += timedelta(days=days)
         before = self.scenario.configuration
 
@@ -226,13 +207,8 @@ TestJointScenarioFacts.settings = settings(
 # -- regressions: failing examples the machine found, kept as plain tests --
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="domain/scenario.py: dibao_refused is accepted after dibao_granted (the insurance "
-    "region still reacts), and found_registered then opens a recognition case",
-)
 def test_no_linked_case_opens_after_a_dibao_refused_that_followed_dibao_granted() -> None:
-    """Found by the machine without the filter above (born 1966-03-02, literal reading)."""
+    """Found by the machine once (born 1966-03-02, literal reading)."""
     scenario = new_scenario(date(1966, 3, 2))
     after_refusal: list[Command] = []
     refused = False
