@@ -9,13 +9,15 @@ nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 
 from attrs import Attribute, Factory, define, field, frozen
 
 from domain.errors import InvalidValue
 from domain.facts import CapabilityAssessment, HouseholdCheckReport
 from domain.identity import ResidentId
+from domain.money import Money
+from domain.particulars import Particulars
 from domain.regions import RegionCode
 from domain.services import Channel, Outcome, Service
 
@@ -25,11 +27,19 @@ APPROVED = "approved"
 BENEFIT_GRANTED = "benefit_granted"
 CLOSED = "closed"
 LIFECYCLE = (RECEIVED, VERIFIED, APPROVED, BENEFIT_GRANTED, CLOSED)
-OPEN_STATES = frozenset({RECEIVED, VERIFIED, APPROVED, BENEFIT_GRANTED})
+# What a regulation adds to the shared lifecycle: dibao and tekun are publicly noticed
+# between verification and confirmation; emergency temporary assistance helps first.
+IN_PUBLIC_NOTICE = "in_public_notice"
+HELPED_FIRST = "helped_first"
+OPEN_STATES = frozenset(
+    {RECEIVED, VERIFIED, IN_PUBLIC_NOTICE, HELPED_FIRST, APPROVED, BENEFIT_GRANTED}
+)
 
 STATE_LABELS = {
     RECEIVED: "已受理",
+    HELPED_FIRST: "已先行救助",
     VERIFIED: "已审核",
+    IN_PUBLIC_NOTICE: "公示中",
     APPROVED: "已确认",
     BENEFIT_GRANTED: "待遇已发放",
     CLOSED: "已办结",
@@ -121,6 +131,34 @@ class Hold:
     reason: str
 
 
+@frozen
+class PublicNotice:
+    """A public notice (公示) of the township's opinion, with its own clock (R1).
+
+    It runs from the day after `started_at` to `ends_on`, both counted; an objection
+    during it sends the case back to investigation, and a new notice follows.
+    """
+
+    started_at: datetime
+    ends_on: date
+    objected_at: datetime | None = None
+    objection: str = ""
+
+    @property
+    def objected(self) -> bool:
+        return self.objected_at is not None
+
+
+@frozen
+class EmergencyHelp:
+    """Help given first (先行救助) on an emergency temporary-assistance case (R1)."""
+
+    at: datetime
+    amount: Money
+    by: str
+    within_limit: bool  # given within the service guide's hours of receipt
+
+
 @define
 class Case:
     """One application for one service; mutable only through `domain.lifecycle.apply`."""
@@ -147,6 +185,15 @@ class Case:
     disputes: list[Dispute] = Factory(list)
     events: list[CaseEvent] = Factory(list)
     joined_scenarios: list[str] = Factory(list)  # later scenarios that wait on this case
+    particulars: Particulars | None = None  # what the service's own procedure needs
+    declared_change: str = ""  # a change of circumstances declared at intake (6-month rule)
+    public_notices: list[PublicNotice] = Factory(list)
+    emergency_help: EmergencyHelp | None = None
+
+    @property
+    def public_notice(self) -> PublicNotice | None:
+        """The latest public notice, if there was one."""
+        return self.public_notices[-1] if self.public_notices else None
 
     @property
     def scenario_ids(self) -> list[str]:

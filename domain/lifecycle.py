@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import types
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from attrs import frozen
+from attrs import evolve, frozen
 from statemachine import Event, State, StateChart
 from statemachine.exceptions import TransitionNotAllowed
 
@@ -31,14 +31,17 @@ from domain.cases import (
     CaseEvent,
     Closure,
     Dispute,
+    EmergencyHelp,
     Hold,
     MaterialRequest,
+    PublicNotice,
     Transfer,
 )
 from domain.errors import IllegalTransition, RuleRefused
 from domain.facts import CapabilityAssessment, HouseholdCheckReport
+from domain.particulars import TemporaryKind, TemporaryRequest
 from domain.policy import Permissions, Policy, RegionParameters, ServiceGuide
-from domain.regions import RegionCode
+from domain.regions import RegionCode, RegionLevel
 from domain.services import Channel, Department, Outcome, Service
 
 EVENT_LABELS: Mapping[str, str] = {
@@ -59,6 +62,9 @@ EVENT_LABELS: Mapping[str, str] = {
     "transfer": "转交",
     "hold": "暂缓决定",
     "release": "恢复决定",
+    "publish_notice": "发布公示",
+    "object": "公示期间提出异议",
+    "help_first": "先行救助",
 }
 
 # The rule an event rests on when the step names none.
@@ -79,6 +85,9 @@ DEFAULT_RULES: Mapping[str, str] = {
     "transfer": "R10",
     "hold": "R9",
     "release": "R9",
+    "publish_notice": "R1",
+    "object": "R1",
+    "help_first": "R1",
 }
 
 CLOSING_OUTCOMES: Mapping[str, Outcome] = {
@@ -144,14 +153,30 @@ class CaseMachine(StateChart[Case]):
             self._refuse(event, "role_not_allowed", "P10", f"此操作须由以下角色办理：{names}")
         if not self.model.region.is_within(step.actor.region):
             self._refuse(event, "outside_jurisdiction", "P10", "案件不在经办人员辖区内")
+        if Role.SYSTEM in step.actor.roles or department is not Department.CIVIL_AFFAIRS:
+            return
+        if event in ("approve", "help_first") and self._above_township_cap(rules):
+            if step.actor.level is not RegionLevel.COUNTY:
+                cap = rules.region.township_approval_cap
+                assert cap is not None  # only above a cap that exists
+                self._refuse(
+                    event,
+                    "above_township_cap",
+                    "R1",
+                    f"金额超过乡镇审批额度{cap.amount}，须由县级审批",
+                )
+            return
         confirming = rules.region.confirming_level
-        if (
-            event == "approve"
-            and department is Department.CIVIL_AFFAIRS
-            and Role.SYSTEM not in step.actor.roles
-            and step.actor.level is not confirming
-        ):
+        if event == "approve" and step.actor.level is not confirming:
             self._refuse(event, "confirming_level", "R1", f"本地区由{confirming.label}级审核确认")
+
+    def _above_township_cap(self, rules: CaseRules) -> bool:
+        """A temporary-assistance amount a township may not approve on its own."""
+        request = self.model.particulars
+        cap = rules.region.township_approval_cap
+        if not isinstance(request, TemporaryRequest) or cap is None:
+            return False
+        return request.amount > cap.amount
 
     def chronological(self, event: str, step: Step) -> None:
         if step.at < self.model.last_event_at:
@@ -228,6 +253,36 @@ class CaseMachine(StateChart[Case]):
         if self.model.hold is None:
             self._refuse(event, "not_on_hold", "R9", "案件未暂缓")
 
+    def notice_over(self, event: str, step: Step) -> None:
+        notice = self.model.public_notice
+        assert notice is not None  # the state in_public_notice is entered with one
+        if self._local_day(step.at) <= notice.ends_on:
+            self._refuse(
+                event,
+                "public_notice_running",
+                "R1",
+                f"公示期至{notice.ends_on:%Y年%m月%d日}止，期满无异议后方可审核确认",
+            )
+
+    def notice_running(self, event: str, step: Step) -> None:
+        notice = self.model.public_notice
+        assert notice is not None
+        if self._local_day(step.at) > notice.ends_on:
+            self._refuse(
+                event, "public_notice_over", "R1", "公示期已满，异议须通过复核或投诉途径提出"
+            )
+
+    def emergency_request(self, event: str) -> None:
+        request = self.model.particulars
+        if (
+            not isinstance(request, TemporaryRequest)
+            or request.kind is not TemporaryKind.EMERGENCY
+        ):
+            self._refuse(event, "not_emergency", "R1", "仅急难型临时救助可先行救助")
+
+    def _local_day(self, moment: datetime) -> date:
+        return moment.astimezone(self.model.received_at.tzinfo).date()
+
     def _refuse(self, event: str, code: str, rule: str, message: str) -> None:
         raise RuleRefused(
             message,
@@ -284,6 +339,33 @@ class CaseMachine(StateChart[Case]):
         self._facts["to"] = step.to_officer
         case.responsible = step.to_officer
 
+    def on_publish_notice(self, step: Step, rules: CaseRules) -> None:
+        procedure = rules.guide.notice_procedure
+        assert procedure is not None  # only case types with a public notice have the event
+        ends_on = self._local_day(step.at) + timedelta(days=procedure.notice_days)
+        self.model.public_notices.append(PublicNotice(step.at, ends_on))
+        self._facts["notice_ends_on"] = ends_on.isoformat()
+
+    def on_object(self, step: Step) -> None:
+        case = self.model
+        notice = case.public_notice
+        assert notice is not None
+        case.public_notices[-1] = evolve(notice, objected_at=step.at, objection=step.note)
+        self._facts["objection"] = step.note
+
+    def on_help_first(self, step: Step, rules: CaseRules) -> None:
+        case = self.model
+        request = case.particulars
+        procedure = rules.guide.emergency_procedure
+        assert isinstance(request, TemporaryRequest)
+        assert procedure is not None
+        limit = timedelta(hours=procedure.help_within_hours)
+        within = step.at - case.received_at <= limit
+        case.emergency_help = EmergencyHelp(step.at, request.amount, step.actor.id, within)
+        self._facts["amount_fen"] = str(request.amount.fen)
+        self._facts["cause"] = request.cause
+        self._facts["within_hours"] = "yes" if within else "no"
+
     def on_hold(self, step: Step) -> None:
         self.model.hold = step.hold
 
@@ -332,12 +414,14 @@ class _Features:
     check_report: bool = False  # 家庭经济状况核对 before verification (R12)
     assessment: bool = False  # 老年人能力评估 decides approval (R7)
     hold: bool = False  # the decision may wait for another case (R9)
+    public_notice: bool = False  # 公示 between verification and confirmation (R1)
+    emergency: bool = False  # 急难型: help first, verify afterwards (R1)
 
 
 _CASE_TYPES: Mapping[Service, tuple[str, _Features]] = {
-    Service.DIBAO: ("DibaoCase", _Features(check_report=True, hold=True)),
-    Service.TEKUN: ("TekunCase", _Features(check_report=True)),
-    Service.TEMPORARY: ("TemporaryAssistanceCase", _Features(check_report=True)),
+    Service.DIBAO: ("DibaoCase", _Features(check_report=True, hold=True, public_notice=True)),
+    Service.TEKUN: ("TekunCase", _Features(check_report=True, public_notice=True)),
+    Service.TEMPORARY: ("TemporaryAssistanceCase", _Features(check_report=True, emergency=True)),
     Service.ELDERLY_LIVING: ("ElderlyLivingSubsidyCase", _Features()),
     Service.ELDERLY_NURSING: ("ElderlyNursingSubsidyCase", _Features(assessment=True)),
     Service.UNEMPLOYMENT_REGISTRATION: ("UnemploymentRegistrationCase", _Features()),
@@ -369,12 +453,25 @@ def _event(name: str, arcs: Iterable[Arc], *guards: str) -> Event:
 def _case_type(service: Service, class_name: str, features: _Features) -> type[CaseMachine]:
     """Build the machine class of one case type: the shared table plus its features."""
     received = State(c.STATE_LABELS[c.RECEIVED], value=c.RECEIVED, initial=True)
+    helped = State(c.STATE_LABELS[c.HELPED_FIRST], value=c.HELPED_FIRST)
     verified = State(c.STATE_LABELS[c.VERIFIED], value=c.VERIFIED)
+    noticed = State(c.STATE_LABELS[c.IN_PUBLIC_NOTICE], value=c.IN_PUBLIC_NOTICE)
     approved = State(c.STATE_LABELS[c.APPROVED], value=c.APPROVED)
     granted = State(c.STATE_LABELS[c.BENEFIT_GRANTED], value=c.BENEFIT_GRANTED)
     closed = State(c.STATE_LABELS[c.CLOSED], value=c.CLOSED, final=True)
-    undecided = (received, verified)
-    pending = (received, verified, approved)
+    states: dict[str, State] = {"received": received}
+    if features.emergency:
+        states["helped_first"] = helped
+    states["verified"] = verified
+    if features.public_notice:
+        states["in_public_notice"] = noticed
+    states.update(approved=approved, benefit_granted=granted, closed=closed)
+    # Before verification (received, and helped first), and before the decision.
+    unverified = (received, helped) if features.emergency else (received,)
+    notice = (noticed,) if features.public_notice else ()
+    undecided = (*unverified, verified, *notice)
+    pending = (*undecided, approved)
+    withdrawable = (received, verified, *notice, approved)  # not once help was given
 
     def stay(*sources: State) -> list[Arc]:
         return [(s, None) for s in sources]
@@ -385,42 +482,56 @@ def _case_type(service: Service, class_name: str, features: _Features) -> type[C
     hold = ("not_on_hold",) if features.hold else ()
     assessed = ("assessment_qualifies",) if features.assessment else ()
     checked = ("economic_check_done",) if features.check_report else ()
+    # With a public notice, confirmation follows the notice, not the verification.
+    confirmable = noticed if features.public_notice else verified
+    noticed_over = ("notice_over",) if features.public_notice else ()
     events: dict[str, Event] = {
-        "verify": _event("verify", [(received, verified)], *hold, "materials_complete", *checked),
-        "approve": _event("approve", [(verified, approved)], *hold, *assessed),
+        "verify": _event(
+            "verify",
+            [(s, verified) for s in unverified],
+            *hold,
+            "materials_complete",
+            *checked,
+        ),
+        "approve": _event("approve", [(confirmable, approved)], *hold, *noticed_over, *assessed),
         "grant": _event("grant", [(approved, granted)]),
         "close": _event("close", close_from(granted), "reason_given"),
         "reject": _event("reject", close_from(*undecided), "reason_given", *hold),
         "not_accept": _event("not_accept", close_from(received), "reason_given"),
-        "withdraw": _event("withdraw", close_from(*pending), "reason_given"),
+        "withdraw": _event("withdraw", close_from(*withdrawable), "reason_given"),
         "end_branch": _event("end_branch", close_from(*pending), "reason_given", "rule_given"),
         "request_materials": _event(
-            "request_materials", stay(received), "missing_materials_exist"
+            "request_materials", stay(*unverified), "missing_materials_exist"
         ),
-        "supply_materials": _event("supply_materials", stay(*undecided), "materials_given"),
+        "supply_materials": _event(
+            "supply_materials", stay(*unverified, verified), "materials_given"
+        ),
         "dispute": _event("dispute", [(verified, received), *stay(received)], "evidence_given"),
         "transfer": _event("transfer", stay(*pending, granted), "transfer_target_given"),
     }
     if features.check_report:
         events["record_check_report"] = _event(
-            "record_check_report", stay(received), "report_given"
+            "record_check_report", stay(*unverified), "report_given"
         )
     if features.assessment:
         events["record_assessment"] = _event(
-            "record_assessment", stay(*undecided), "assessment_given"
+            "record_assessment", stay(received, verified), "assessment_given"
         )
     if features.hold:
-        events["hold"] = _event("hold", stay(*undecided), "hold_given")
-        events["release"] = _event("release", stay(*undecided), "on_hold_now")
+        events["hold"] = _event("hold", stay(received, verified), "hold_given")
+        events["release"] = _event("release", stay(received, verified), "on_hold_now")
+    if features.public_notice:
+        events["publish_notice"] = _event("publish_notice", [(verified, noticed)], *hold)
+        events["object"] = _event(
+            "object", [(noticed, received)], "notice_running", "reason_given"
+        )
+    if features.emergency:
+        events["help_first"] = _event("help_first", [(received, helped)], "emergency_request")
 
     namespace: dict[str, object] = {
         "service": service,
         "__doc__": f"{service.label}（{service.value}）的办理流程。",
-        "received": received,
-        "verified": verified,
-        "approved": approved,
-        "benefit_granted": granted,
-        "closed": closed,
+        **states,
         **events,
     }
     return types.new_class(class_name, (CaseMachine,), exec_body=lambda ns: ns.update(namespace))

@@ -55,6 +55,33 @@ class TimeLimit:
 
 
 @frozen
+class NoticeProcedure:
+    """Investigation, public notice (公示) and confirmation of dibao and tekun (R1, R13).
+
+    The township investigates within `investigation_working_days` of acceptance, the
+    opinion is publicly noticed for `notice_days` calendar days (from the day after it is
+    posted), and the case is confirmed within `confirmation_working_days` of the notice's
+    end; a refusal is notified in writing within `refusal_notice_working_days`.
+    """
+
+    investigation_working_days: int
+    notice_days: int
+    confirmation_working_days: int
+    refusal_notice_working_days: int
+    notice_counts_towards_limit: bool  # whether the notice's days use the overall limit
+    source: Source
+
+
+@frozen
+class EmergencyProcedure:
+    """Emergency temporary assistance (急难型): help first, then complete the paperwork."""
+
+    help_within_hours: int
+    completion_working_days: int  # verification and approval after the help
+    source: Source
+
+
+@frozen
 class ServiceGuide:
     """A service guide (办事指南): basis, materials, procedure and time limit (R1, R2, R11)."""
 
@@ -69,6 +96,8 @@ class ServiceGuide:
     needs_economic_check: bool = False  # 家庭经济状况核对 before verification (R12)
     needs_capability_assessment: bool = False  # 老年人能力评估 before approval (R7)
     source: Source = Source("work-specification-2021 一", "SD")
+    notice_procedure: NoticeProcedure | None = None
+    emergency_procedure: EmergencyProcedure | None = None
 
     @property
     def department(self) -> Department:
@@ -129,6 +158,8 @@ class RegionParameters:
     dibao_standard: tuple[DatedAmount, ...] = ()
     days_off: frozenset[date] = frozenset()  # regional days off for deadlines (R13)
     source: Source = Source("RULES.md R13; POLICY-FACTS 谁确认", "SD")
+    # Temporary assistance a township may approve on its own; above it the county does.
+    township_approval_cap: DatedAmount | None = None
 
     def dibao_standard_on(self, day: date) -> DatedAmount | None:
         """The standard in force on `day`: the latest one effective on or before it."""

@@ -16,7 +16,9 @@ from domain.policy import (
     AgeBand,
     AgeRule,
     DatedAmount,
+    EmergencyProcedure,
     Material,
+    NoticeProcedure,
     Parameters,
     Permissions,
     Policy,
@@ -100,6 +102,8 @@ def _guide(
     source: Source,
     needs_economic_check: bool = False,
     needs_capability_assessment: bool = False,
+    notice_procedure: NoticeProcedure | None = None,
+    emergency_procedure: EmergencyProcedure | None = None,
 ) -> ServiceGuide:
     return ServiceGuide(
         service=service,
@@ -113,6 +117,23 @@ def _guide(
         needs_economic_check=needs_economic_check,
         needs_capability_assessment=needs_capability_assessment,
         source=source,
+        notice_procedure=notice_procedure,
+        emergency_procedure=emergency_procedure,
+    )
+
+
+def _notice_procedure(document: str) -> NoticeProcedure:
+    return NoticeProcedure(
+        investigation_working_days=10,
+        notice_days=7,
+        confirmation_working_days=3,
+        refusal_notice_working_days=3,
+        notice_counts_towards_limit=True,
+        source=Source(
+            f"{document}；POLICY-FACTS",
+            "SD",
+            note="公示天数是否计入总时限未有定论［?］：默认计入，地方可改",
+        ),
     )
 
 
@@ -175,6 +196,7 @@ def _dibao() -> ServiceGuide:
         ),
         needs_economic_check=True,
         source=Source("鲁民〔2019〕54号；POLICY-FACTS 最低生活保障", "SD"),
+        notice_procedure=_notice_procedure("鲁民〔2019〕54号"),
     )
 
 
@@ -216,6 +238,7 @@ def _tekun() -> ServiceGuide:
         ),
         needs_economic_check=True,
         source=Source("鲁民〔2021〕45号；POLICY-FACTS 特困人员救助供养", "N"),
+        notice_procedure=_notice_procedure("鲁民〔2021〕45号"),
     )
 
 
@@ -255,6 +278,11 @@ def _temporary() -> ServiceGuide:
         ),
         needs_economic_check=True,
         source=Source("鲁民〔2018〕85号；POLICY-FACTS 临时救助", "SD"),
+        emergency_procedure=EmergencyProcedure(
+            help_within_hours=24,
+            completion_working_days=5,
+            source=Source("鲁民〔2018〕85号；POLICY-FACTS 临时救助", "SD"),
+        ),
     )
 
 
@@ -463,11 +491,24 @@ def _sample_standard(effective_from: date, yuan: str) -> DatedAmount:
     )
 
 
+def _township_cap() -> DatedAmount:
+    return DatedAmount(
+        effective_from=GUIDE_EFFECTIVE_FROM,
+        amount=Money.yuan("2000"),
+        source=Source(
+            "POLICY-FACTS 临时救助（一县的授权额度）",
+            "SD",
+            note="乡镇（街道）审批额度由县级授权，须按当地文件设置",
+        ),
+    )
+
+
 def _regions() -> tuple[RegionParameters, ...]:
     shandong = RegionParameters(
         region=RegionCode("37"),
         confirming_level=RegionLevel.TOWNSHIP,
         dibao_standard=(_sample_standard(GUIDE_EFFECTIVE_FROM, "900"),),
+        township_approval_cap=_township_cap(),
         source=Source("POLICY-FACTS 谁确认：山东实践中审核确认权限委托乡镇（街道）", "SD"),
     )
     # A sample county (济南市历下区) that keeps confirmation at county level, as the
@@ -480,6 +521,7 @@ def _regions() -> tuple[RegionParameters, ...]:
             _sample_standard(date(2025, 1, 1), "880"),
             _sample_standard(GUIDE_EFFECTIVE_FROM, "950"),
         ),
+        township_approval_cap=_township_cap(),
         source=Source(
             "示例县级参数",
             "?",
@@ -511,6 +553,9 @@ _CIVIL_AFFAIRS_ROLES: tuple[tuple[str, frozenset[Role]], ...] = (
     ("transfer", frozenset({_W, _R, _A, Role.SUPERVISOR})),
     ("hold", frozenset({_SYS})),
     ("release", frozenset({_SYS})),
+    ("publish_notice", frozenset({_R})),  # the township posts its opinion (公示)
+    ("object", frozenset({_W, _R})),  # whoever receives the objection records it
+    ("help_first", frozenset({_R, _A})),  # 先行救助 within the township's authority
 )
 
 

@@ -313,6 +313,10 @@ class Demo:
 
     def _decide_dibao(self, household: Household, staff: Staff, dibao: str) -> None:
         if household.dibao == GRANT:
+            self._act(staff.reviewer, dibao, "publish_notice")
+            notice = self.deps.policy.guide(Service.DIBAO).notice_procedure
+            assert notice is not None
+            self._tick(hours=24 * (notice.notice_days + 1))  # 公示 runs its days (R1)
             self._act(staff.approver, dibao, "approve")
             self._act(staff.approver, dibao, "grant")
         else:

@@ -27,7 +27,7 @@ from application.dependencies import Dependencies
 from application.intake import IntakeResult, submit_application
 from application.queries import ScenarioView, get_scenario
 from domain.actors import Actor, Role
-from domain.cases import Case
+from domain.cases import VERIFIED, Case
 from domain.facts import HouseholdCheckReport
 from domain.identity import ResidentId
 from domain.policy import Policy
@@ -39,18 +39,21 @@ from entrypoints.bootstrap import bootstrap_in_memory
 from tests.factories import COUNTY, T0, TOWNSHIP
 
 STEP_MINUTES = 10
+NOTICE_DAYS = 7  # 公示 (R1, POLICY-FACTS)
 DAY0 = T0.date()  # the day every test starts on, a Monday
+# The day a dibao case received on DAY0 is confirmed: after its seven-day notice (R1).
+GRANT_DAY = DAY0 + timedelta(days=NOTICE_DAYS + 1)
 DIBAO_MATERIALS = frozenset(
     m.code for m in default_policy().guide(Service.DIBAO).required_materials
 )
 
 
-def born_aged(years: int, on: date = DAY0) -> date:
+def born_aged(years: int, on: date = GRANT_DAY) -> date:
     """A birth date that makes a person exactly `years` old (周岁) on `on`."""
     return on.replace(year=on.year - years)
 
 
-def born_turning(years: int, on: date = DAY0) -> date:
+def born_turning(years: int, on: date = GRANT_DAY) -> date:
     """A birth date that makes a person `years` old the day after `on` (so one less on it)."""
     return born_aged(years, on + timedelta(days=1))
 
@@ -153,8 +156,16 @@ class World:
         self.step(self.staff.reviewer, case_id, "record_check_report")
         return self.step(self.staff.reviewer, case_id, "verify")
 
+    def publish_and_pass_notice(self, case_id: str) -> CaseEventResult:
+        """Post the township's opinion (公示) and let its seven days run out (R1)."""
+        published = self.step(self.staff.reviewer, case_id, "publish_notice")
+        self.clock.advance(days=NOTICE_DAYS + 1)
+        return published
+
     def grant_dibao(self, case_id: str) -> CaseEventResult:
-        """Confirm and grant a verified dibao case (the county approver)."""
+        """Notice, confirm and grant a verified dibao case (the county approver)."""
+        if self.case(case_id).state == VERIFIED:
+            self.publish_and_pass_notice(case_id)
         self.step(self.staff.approver, case_id, "approve")
         return self.step(self.staff.approver, case_id, "grant")
 

@@ -15,6 +15,8 @@ from domain.cases import (
     APPROVED,
     BENEFIT_GRANTED,
     CLOSED,
+    HELPED_FIRST,
+    IN_PUBLIC_NOTICE,
     RECEIVED,
     VERIFIED,
     Applicant,
@@ -24,6 +26,8 @@ from domain.cases import (
 from domain.facts import CapabilityAssessment, CheckWarning, HouseholdCheckReport
 from domain.identity import ResidentId, check_character
 from domain.lifecycle import CaseRules, Step, apply, open_case
+from domain.money import Money
+from domain.particulars import Particulars, TemporaryKind, TemporaryRequest
 from domain.policy import AgeRule
 from domain.policy_defaults import default_policy
 from domain.regions import RegionCode
@@ -55,7 +59,20 @@ ASSESSED_SERVICES = frozenset({Service.ELDERLY_NURSING})
 # R6: dibao waits for the history check; R9: recognition waits for the dibao decision.
 HELD_SERVICES = frozenset({Service.DIBAO, Service.EMPLOYMENT_DIFFICULTY})
 
+# R1: dibao and tekun are publicly noticed (公示); emergency temporary help comes first.
+NOTICED_SERVICES = frozenset({Service.DIBAO, Service.TEKUN})
+EMERGENCY_SERVICES = frozenset({Service.TEMPORARY})
+NOTICE_DAYS = 7
+
 STATES = (RECEIVED, VERIFIED, APPROVED, BENEFIT_GRANTED, CLOSED)
+
+
+def states_of(service: Service) -> tuple[str, ...]:
+    """The states a case type has: the shared five and what its regulation adds."""
+    extra = (IN_PUBLIC_NOTICE,) if service in NOTICED_SERVICES else ()
+    extra += (HELPED_FIRST,) if service in EMERGENCY_SERVICES else ()
+    return STATES + extra
+
 
 # (state, event) -> state the event leads to, shared by every case type.
 _SHARED_TABLE: Mapping[tuple[str, str], str] = {
@@ -87,6 +104,22 @@ _SHARED_TABLE: Mapping[tuple[str, str], str] = {
 def expected_table(service: Service) -> dict[tuple[str, str], str]:
     """Every legal (state, event) pair of a case type and the state it leads to."""
     table = dict(_SHARED_TABLE)
+    if service in NOTICED_SERVICES:
+        del table[(VERIFIED, "approve")]  # confirmation follows the notice
+        table[(VERIFIED, "publish_notice")] = IN_PUBLIC_NOTICE
+        table[(IN_PUBLIC_NOTICE, "approve")] = APPROVED
+        table[(IN_PUBLIC_NOTICE, "object")] = RECEIVED  # back to investigation
+        for event in ("reject", "withdraw", "end_branch"):
+            table[(IN_PUBLIC_NOTICE, event)] = CLOSED
+        table[(IN_PUBLIC_NOTICE, "transfer")] = IN_PUBLIC_NOTICE
+    if service in EMERGENCY_SERVICES:
+        table[(RECEIVED, "help_first")] = HELPED_FIRST
+        table[(HELPED_FIRST, "verify")] = VERIFIED
+        for event in ("reject", "end_branch"):  # no withdrawal once help was given
+            table[(HELPED_FIRST, event)] = CLOSED
+        for event in ("request_materials", "supply_materials", "record_check_report"):
+            table[(HELPED_FIRST, event)] = HELPED_FIRST
+        table[(HELPED_FIRST, "transfer")] = HELPED_FIRST
     if service in CHECKED_SERVICES:
         table[(RECEIVED, "record_check_report")] = RECEIVED
     if service in ASSESSED_SERVICES:
@@ -166,6 +199,9 @@ def step_for(service: Service, event: str, at: datetime, region: RegionCode = TO
         "dispute": Step(actor=actor, at=at, evidence=("不动产登记机构出具的证明",)),
         "transfer": Step(actor=actor, at=at, to_officer="officer-2", reason="休假交接"),
         "hold": Step(actor=actor, at=at, hold=RECOGNITION_HOLD),
+        "object": Step(
+            actor=actor, at=at, reason="objection_received", note="邻居反映其有稳定收入"
+        ),
     }
     return payloads.get(event, Step(actor=actor, at=at))
 
@@ -177,11 +213,12 @@ def new_case(
     materials: frozenset[str] | None = None,
     at: datetime = T0,
     case_id: str = "case-0001",
+    particulars: Particulars | None = None,
 ) -> Case:
     """A case just received; by default with every required material supplied."""
     supplied = required_materials(service) if materials is None else materials
     receiver = all_round_officer(service, region)
-    return open_case(
+    case = open_case(
         case_id=case_id,
         service=service,
         applicant=Applicant(resident_id(), "张三"),
@@ -190,10 +227,24 @@ def new_case(
         step=Step(actor=receiver, at=at, materials=supplied),
         rules=rules_for(service, region),
     )
+    case.particulars = particulars
+    if particulars is None and service in EMERGENCY_SERVICES:
+        case.particulars = emergency_request()
+    return case
+
+
+def emergency_request(yuan: str = "1000", cause: str = "fire") -> TemporaryRequest:
+    """An emergency temporary-assistance request (急难型), within the township's cap."""
+    return TemporaryRequest(TemporaryKind.EMERGENCY, cause, Money.yuan(yuan))
 
 
 def act(case: Case, event: str, clock: Clock, region: RegionCode = TOWNSHIP) -> CaseEvent:
-    """Apply `event` with the step `step_for` builds, one tick after the last one."""
+    """Apply `event` with the step `step_for` builds, one tick after the last one.
+
+    A confirmation after a public notice waits until the notice is over.
+    """
+    if event == "approve" and case.state == IN_PUBLIC_NOTICE:
+        pass_the_notice(clock)
     step = step_for(case.service, event, clock.tick(), region)
     return apply(case, event, step, rules_for(case.service, region))
 
@@ -206,13 +257,25 @@ def prepare_for_decision(case: Case, clock: Clock, region: RegionCode = TOWNSHIP
         act(case, "record_assessment", clock, region)
 
 
-_PATHS: Mapping[str, tuple[str, ...]] = {
-    RECEIVED: (),
-    VERIFIED: ("verify",),
-    APPROVED: ("verify", "approve"),
-    BENEFIT_GRANTED: ("verify", "approve", "grant"),
-    CLOSED: ("verify", "approve", "grant", "close"),
-}
+def pass_the_notice(clock: Clock) -> None:
+    """Move the clock to the first day after a notice posted today has run its days."""
+    clock.tick(minutes=(NOTICE_DAYS + 1) * 24 * 60)
+
+
+def path_to(service: Service, state: str) -> tuple[str, ...]:
+    """The events that lead a new case of `service` to `state` on its main path."""
+    notice = ("publish_notice",) if service in NOTICED_SERVICES else ()
+    decided = ("verify", *notice, "approve")
+    paths: Mapping[str, tuple[str, ...]] = {
+        RECEIVED: (),
+        HELPED_FIRST: ("help_first",),
+        VERIFIED: ("verify",),
+        IN_PUBLIC_NOTICE: ("verify", "publish_notice"),
+        APPROVED: decided,
+        BENEFIT_GRANTED: (*decided, "grant"),
+        CLOSED: (*decided, "grant", "close"),
+    }
+    return paths[state]
 
 
 def case_in(
@@ -228,8 +291,19 @@ def case_in(
     case = new_case(service, region=region, materials=materials, at=clock.now)
     if materials is None:
         prepare_for_decision(case, clock, region)
-    for event in _PATHS[state]:
+    for event in path_to(service, state):
         act(case, event, clock, region)
+    return case
+
+
+def awaiting_confirmation(
+    service: Service, *, clock: Clock, region: RegionCode = TOWNSHIP
+) -> Case:
+    """A case that may be confirmed next: verified and, for dibao and tekun, noticed."""
+    if service not in NOTICED_SERVICES:
+        return case_in(service, VERIFIED, clock=clock, region=region)
+    case = case_in(service, IN_PUBLIC_NOTICE, clock=clock, region=region)
+    pass_the_notice(clock)
     return case
 
 

@@ -21,7 +21,7 @@ from domain.policy import AgeRule, Policy
 from domain.policy_defaults import default_policy
 from domain.services import Channel, Outcome, Service
 from tests.factories import resident_id
-from tests.unit.app_helpers import DAY0, World, born_aged, born_turning, scenario_of
+from tests.unit.app_helpers import GRANT_DAY, World, born_aged, born_turning, scenario_of
 
 REGISTERED_SINCE = date(2025, 9, 1)
 SEVERE_DISABILITY = DisabilityStatus(True, grade=1, category="肢体")
@@ -296,7 +296,7 @@ def test_an_applicant_one_day_short_of_60_on_the_grant_date_gets_no_living_subsi
 
     result = world.grant_dibao(intake.case.id)
 
-    assert result.event.at.date() == DAY0
+    assert result.event.at.date() == GRANT_DAY
     assert not world.has_linked(scenario_of(intake), Service.ELDERLY_LIVING)
     assert branch_states(world, scenario_of(intake))["elderly"] == "elderly_under_age"
 
@@ -311,7 +311,7 @@ def test_an_applicant_of_exactly_60_on_the_grant_date_gets_the_living_subsidy_fr
     result = world.grant_dibao(intake.case.id)
 
     living = world.linked(scenario_of(intake), Service.ELDERLY_LIVING)
-    assert result.event.at.date() == DAY0
+    assert result.event.at.date() == GRANT_DAY
     assert living.state == BENEFIT_GRANTED
     assert living.channel is Channel.SYSTEM
     assert {e.actor_id for e in living.events} == {"system"}

@@ -176,7 +176,8 @@ def test_r13_a_decided_case_has_no_running_deadline(calendar):
         dibao_rules(),
     )
     apply(case, "verify", Step(REVIEWER, at(date(2026, 3, 5))), dibao_rules())
-    apply(case, "approve", Step(APPROVER, at(date(2026, 3, 6))), dibao_rules())
+    apply(case, "publish_notice", Step(REVIEWER, at(date(2026, 3, 5))), dibao_rules())
+    apply(case, "approve", Step(APPROVER, at(date(2026, 3, 13))), dibao_rules())
 
     deadline = deadline_of(
         case, dibao_rules().guide, calendar, today=date(2026, 4, 30), due_soon_days=3

@@ -37,6 +37,7 @@ from tests.unit.lifecycle_helpers import (
     act,
     all_round_officer,
     assessment,
+    awaiting_confirmation,
     case_in,
     check_report,
     officer,
@@ -433,7 +434,7 @@ def test_r9_a_held_recognition_can_still_end_as_a_branch() -> None:
 
 def test_p10_a_window_clerk_cannot_approve() -> None:
     clock = Clock()
-    case = case_in(DIBAO, VERIFIED, clock=clock)
+    case = awaiting_confirmation(DIBAO, clock=clock)
     clerk = officer(Role.WINDOW_CLERK)
 
     refused = refusal(case, "approve", Step(actor=clerk, at=clock.tick()))
@@ -444,7 +445,7 @@ def test_p10_a_window_clerk_cannot_approve() -> None:
 
 def test_p10_an_approver_outside_the_case_region_cannot_act() -> None:
     clock = Clock()
-    case = case_in(DIBAO, VERIFIED, clock=clock)
+    case = awaiting_confirmation(DIBAO, clock=clock)
     outsider = officer(Role.APPROVER, region=OTHER_TOWNSHIP)
 
     refused = refusal(case, "approve", Step(actor=outsider, at=clock.tick()))
@@ -464,7 +465,7 @@ def test_p10_an_hr_officer_outside_the_case_region_cannot_act() -> None:
 
 def test_in_the_sample_county_a_township_approver_is_refused_for_confirming_level() -> None:
     clock = Clock()
-    case = case_in(DIBAO, VERIFIED, clock=clock, region=SAMPLE_TOWNSHIP)
+    case = awaiting_confirmation(DIBAO, clock=clock, region=SAMPLE_TOWNSHIP)
     township_approver = officer(Role.APPROVER, region=SAMPLE_TOWNSHIP)
 
     refused = refusal(case, "approve", Step(actor=township_approver, at=clock.tick()))
@@ -474,7 +475,7 @@ def test_in_the_sample_county_a_township_approver_is_refused_for_confirming_leve
 
 def test_in_the_sample_county_a_county_approver_confirms() -> None:
     clock = Clock()
-    case = case_in(DIBAO, VERIFIED, clock=clock, region=SAMPLE_TOWNSHIP)
+    case = awaiting_confirmation(DIBAO, clock=clock, region=SAMPLE_TOWNSHIP)
     county_approver = officer(Role.APPROVER, region=SAMPLE_COUNTY)
 
     apply(
@@ -489,7 +490,7 @@ def test_in_the_sample_county_a_county_approver_confirms() -> None:
 
 def test_in_another_county_of_37_a_township_approver_confirms() -> None:
     clock = Clock()
-    case = case_in(DIBAO, VERIFIED, clock=clock)
+    case = awaiting_confirmation(DIBAO, clock=clock)
     township_approver = officer(Role.APPROVER, region=TOWNSHIP)
 
     apply(case, "approve", Step(actor=township_approver, at=clock.tick()), rules_for(DIBAO))
@@ -644,7 +645,7 @@ Refusal = Callable[[Clock], tuple[Case, str, Step]]
 
 def _clerk_approves(clock: Clock) -> tuple[Case, str, Step]:
     return (
-        case_in(DIBAO, VERIFIED, clock=clock),
+        awaiting_confirmation(DIBAO, clock=clock),
         "approve",
         Step(officer(Role.WINDOW_CLERK), clock.tick()),
     )

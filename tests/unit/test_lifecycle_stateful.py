@@ -20,7 +20,15 @@ from hypothesis.stateful import (
 )
 
 from domain.actors import Actor, Role, system_actor
-from domain.cases import APPROVED, BENEFIT_GRANTED, CLOSED, RECEIVED, VERIFIED, Case
+from domain.cases import (
+    APPROVED,
+    BENEFIT_GRANTED,
+    CLOSED,
+    IN_PUBLIC_NOTICE,
+    RECEIVED,
+    VERIFIED,
+    Case,
+)
 from domain.errors import IllegalTransition, RuleRefused, TransitionRefused
 from domain.facts import CheckWarning
 from domain.lifecycle import Step, allowed_events, apply, event_names, replay
@@ -30,6 +38,7 @@ from domain.scenario import RECOGNITION_HOLD
 from domain.services import Service
 from tests.unit.lifecycle_helpers import (
     CHECKED_SERVICES,
+    NOTICED_SERVICES,
     OTHER_TOWNSHIP,
     OUTCOMES,
     SAMPLE_TOWNSHIP,
@@ -56,7 +65,7 @@ WARNING = CheckWarning("vehicle", "名下有机动车登记", "公安机关交�
 services = st.sampled_from(list(Service))
 regions = st.sampled_from([TOWNSHIP, SAMPLE_TOWNSHIP])
 # Minutes to the next step; None dates the step a minute before the case's last event.
-advances = st.sampled_from([0, 1, 1, 5, 30, 60, 24 * 60, None])
+advances = st.sampled_from([0, 1, 1, 5, 30, 60, 24 * 60, 8 * 24 * 60, None])  # 8 days: a notice
 
 
 def guide_codes(service: Service) -> list[str]:
@@ -121,7 +130,14 @@ def next_on_main_path(case: Case) -> str:
             return "release"
         if case.service is Service.ELDERLY_NURSING and case.assessment is None:
             return "record_assessment"
-    return {RECEIVED: "verify", VERIFIED: "approve", APPROVED: "grant"}.get(case.state, "close")
+    if case.state == VERIFIED and case.service in NOTICED_SERVICES:
+        return "publish_notice"
+    return {
+        RECEIVED: "verify",
+        VERIFIED: "approve",
+        IN_PUBLIC_NOTICE: "approve",
+        APPROVED: "grant",
+    }.get(case.state, "close")
 
 
 class CaseLifecycle(RuleBasedStateMachine):

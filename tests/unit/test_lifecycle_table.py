@@ -8,42 +8,45 @@ from __future__ import annotations
 
 import pytest
 
-from domain.cases import RECEIVED, VERIFIED, Case
+from domain.cases import HELPED_FIRST, IN_PUBLIC_NOTICE, RECEIVED, VERIFIED, Case
 from domain.errors import IllegalTransition
 from domain.lifecycle import allowed_events, apply, event_names
 from domain.services import Service
 from tests.unit.lifecycle_helpers import (
-    STATES,
     Clock,
     act,
     case_in,
     expected_table,
+    pass_the_notice,
     required_materials,
     rules_for,
     snapshot,
+    states_of,
     step_for,
 )
 
 PAIRS = [
     pytest.param(service, state, event, id=f"{service.value}-{state}-{event}")
     for service in Service
-    for state in STATES
+    for state in states_of(service)
     for event in event_names(service)
 ]
 
 
 def arranged_case(service: Service, state: str, event: str, clock: Clock) -> Case:
     """A case in `state` whose guards will accept `event` if the state allows it."""
-    if state == RECEIVED and event == "request_materials":
+    if state in (RECEIVED, HELPED_FIRST) and event == "request_materials":
         materials = required_materials(service) - {"id_card"}
         return case_in(service, state, clock=clock, materials=materials)
     case = case_in(service, state, clock=clock)
     if event == "release" and state in (RECEIVED, VERIFIED):
         act(case, "hold", clock)
+    if event == "approve" and state == IN_PUBLIC_NOTICE:
+        pass_the_notice(clock)
     return case
 
 
-@pytest.mark.parametrize(("service", "state"), [(s, st) for s in Service for st in STATES])
+@pytest.mark.parametrize(("service", "state"), [(s, st) for s in Service for st in states_of(s)])
 def test_the_events_a_state_allows_are_those_of_the_table(service: Service, state: str) -> None:
     case = case_in(service, state)
 
