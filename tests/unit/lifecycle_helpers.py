@@ -69,9 +69,9 @@ STATES = (RECEIVED, VERIFIED, APPROVED, BENEFIT_GRANTED, CLOSED)
 
 def states_of(service: Service) -> tuple[str, ...]:
     """The states a case type has: the shared five and what its regulation adds."""
-    extra = (IN_PUBLIC_NOTICE,) if service in NOTICED_SERVICES else ()
-    extra += (HELPED_FIRST,) if service in EMERGENCY_SERVICES else ()
-    return STATES + extra
+    noticed = (IN_PUBLIC_NOTICE,) if service in NOTICED_SERVICES else ()
+    helped = (HELPED_FIRST,) if service in EMERGENCY_SERVICES else ()
+    return (*STATES, *noticed, *helped)
 
 
 # (state, event) -> state the event leads to, shared by every case type.
