@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from attrs import field, frozen
 
+from domain.particulars import Particulars
 from domain.services import Channel, Service
 
 
@@ -32,6 +33,8 @@ class SubmitApplication:
     channel: Channel = Channel.WINDOW
     materials: frozenset[str] = field(default=frozenset(), converter=_codes)
     note: str = ""
+    particulars: Particulars | None = None  # what the service's own procedure needs
+    declared_change: str = ""  # a change of circumstances after an earlier refusal
 
 
 @frozen

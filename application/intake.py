@@ -70,6 +70,8 @@ def submit_application(
             channel=command.channel,
             step=Step(actor, now, materials=command.materials, note=command.note),
             rules=rules,
+            particulars=command.particulars,
+            declared_change=command.declared_change,
         )
         runner = ScenarioRunner(deps, uow, now)
         runner.track(case, new=True)

@@ -4,8 +4,13 @@ The limit runs from acceptance to decision: the received day is not counted, eac
 working day after it is, and a working day while a material request was open (from
 the day after the request to the day the materials were complete, both counted as
 paused) is not, so the due date moves out by as many working days. An open request
-keeps the clock stopped up to `today`. Once a case is decided (approved, benefit
-granted or closed) no limit runs and `deadline_of` returns None.
+keeps the clock stopped up to `today`. Where a region does not count the public notice
+(公示) towards the limit, its days are paused the same way. Once a case is decided
+(approved, benefit granted or closed) no limit runs and `deadline_of` returns None.
+
+`stage_deadline_of` gives the limit of the step a case is in now, where its service's
+procedure sets one: investigation, notice and confirmation for dibao and tekun, help
+within hours and the paperwork after it for emergency temporary assistance.
 
 Days are the case's local days: every moment is read in the time zone of
 `received_at` (+08:00). Nothing here reads a clock; `today` is passed in.
@@ -13,14 +18,24 @@ Days are the case's local days: every moment is read in the time zone of
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from attrs import frozen
 
-from domain.calendar import WorkingCalendar
-from domain.cases import APPROVED, BENEFIT_GRANTED, CLOSED, Case
+from domain.calendar import DueDate, WorkingCalendar
+from domain.cases import (
+    APPROVED,
+    BENEFIT_GRANTED,
+    CLOSED,
+    HELPED_FIRST,
+    IN_PUBLIC_NOTICE,
+    RECEIVED,
+    VERIFIED,
+    Case,
+)
 from domain.errors import PolicyError
+from domain.particulars import TemporaryKind, TemporaryRequest
 from domain.policy import ServiceGuide
 
 # States after the decision: the time limit of acceptance, review and confirmation is spent.
@@ -75,15 +90,21 @@ def deadline_of(
     if case.state in DECIDED_STATES:
         return None
     zone = case.received_at.tzinfo
-    received = case.received_at.date()
+    start = case.received_at.date()
     allowed = guide.time_limit.working_days
-    paused = _paused_working_days(case, calendar, zone, today)
-    due = calendar.add_working_days(received, allowed + paused)
-    used = calendar.working_days_between(received, today) - paused
+    emergency = guide.emergency_procedure
+    if emergency is not None and _is_emergency(case):
+        # 急难型: the paperwork is completed within its working days of the help given.
+        allowed = emergency.completion_working_days
+        if case.emergency_help is not None:
+            start = _local_day(case.emergency_help.at, zone)
+    paused = _paused_working_days(case, calendar, zone, today, _paused_spans(case, guide))
+    due = calendar.add_working_days(start, allowed + paused)
+    used = calendar.working_days_between(start, today) - paused
     left = allowed - used
     last_year = max(due.day, today).year
     provisional = due.provisional or not all(
-        calendar.is_known(year) for year in range(received.year, last_year + 1)
+        calendar.is_known(year) for year in range(start.year, last_year + 1)
     )
     return Deadline(
         due=due.day,
@@ -104,14 +125,34 @@ def _status(today: date, due: date, left: int, due_soon_days: int) -> DeadlineSt
     return DeadlineStatus.ON_TIME
 
 
+def _paused_spans(case: Case, guide: ServiceGuide) -> list[tuple[datetime, datetime | None]]:
+    """When the clock stops: open material requests, and public notices where the
+    region does not count the notice towards the limit (an open end runs to today)."""
+    spans: list[tuple[datetime, datetime | None]] = [
+        (r.requested_at, r.satisfied_at) for r in case.material_requests
+    ]
+    procedure = guide.notice_procedure
+    if procedure is not None and not procedure.notice_counts_towards_limit:
+        for notice in case.public_notices:
+            ended = notice.objected_at or datetime.combine(
+                notice.ends_on, time(23, 59), tzinfo=notice.started_at.tzinfo
+            )
+            spans.append((notice.started_at, ended))
+    return spans
+
+
 def _paused_working_days(
-    case: Case, calendar: WorkingCalendar, zone: tzinfo | None, today: date
+    case: Case,
+    calendar: WorkingCalendar,
+    zone: tzinfo | None,
+    today: date,
+    paused: list[tuple[datetime, datetime | None]],
 ) -> int:
-    """Working days under a material request up to `today`, overlapping spans counted once."""
+    """Working days within the paused spans up to `today`, overlapping spans counted once."""
     spans: list[tuple[date, date]] = []
-    for request in case.material_requests:
-        start = _local_day(request.requested_at, zone)
-        end = today if request.satisfied_at is None else _local_day(request.satisfied_at, zone)
+    for started, ended in paused:
+        start = _local_day(started, zone)
+        end = today if ended is None else _local_day(ended, zone)
         end = min(end, today)
         if end > start:
             spans.append((start, end))
@@ -129,3 +170,107 @@ def _local_day(moment: datetime, zone: tzinfo | None) -> date:
     if zone is None or moment.tzinfo is None:
         return moment.date()
     return moment.astimezone(zone).date()
+
+
+# -- the stages a service's own procedure adds (R1, R13) --
+
+
+class Stage(StrEnum):
+    INVESTIGATION = "investigation"  # 调查核实 (and re-investigation after an objection)
+    PUBLIC_NOTICE = "public_notice"  # 公示
+    CONFIRMATION = "confirmation"  # 审核确认, after the notice
+    EMERGENCY_HELP = "emergency_help"  # 先行救助, within hours of receipt
+    EMERGENCY_COMPLETION = "emergency_completion"  # 补齐审核审批手续 after the help
+
+    @property
+    def label(self) -> str:
+        return _STAGE_LABELS[self]
+
+
+_STAGE_LABELS = {
+    Stage.INVESTIGATION: "调查核实",
+    Stage.PUBLIC_NOTICE: "公示",
+    Stage.CONFIRMATION: "审核确认",
+    Stage.EMERGENCY_HELP: "先行救助",
+    Stage.EMERGENCY_COMPLETION: "补齐审核审批手续",
+}
+
+
+@frozen
+class StageDeadline:
+    """The limit of the step a case is in now, within its overall time limit.
+
+    `due_at` is set where the limit counts hours (help first within 24 hours); `due` is
+    then its local day.
+    """
+
+    stage: Stage
+    due: date
+    provisional: bool
+    status: DeadlineStatus
+    due_at: datetime | None = None
+
+
+def stage_deadline_of(
+    case: Case,
+    guide: ServiceGuide,
+    calendar: WorkingCalendar,
+    *,
+    now: datetime,
+    due_soon_days: int,
+) -> StageDeadline | None:
+    """The running limit of the current step of a dibao, tekun or emergency case."""
+    if guide.service is not case.service:
+        raise PolicyError(f"guide for {guide.service} cannot time a {case.service} case")
+    zone = case.received_at.tzinfo
+    today = _local_day(now, zone)
+    notice, emergency = guide.notice_procedure, guide.emergency_procedure
+    if notice is not None and case.state in (RECEIVED, VERIFIED):
+        latest = case.public_notice
+        start = latest.objected_at if latest is not None and latest.objected_at else None
+        begun = _local_day(start or case.received_at, zone)
+        due = calendar.add_working_days(begun, notice.investigation_working_days)
+        return _stage(Stage.INVESTIGATION, due, today, calendar, due_soon_days)
+    if notice is not None and case.state == IN_PUBLIC_NOTICE:
+        running = case.public_notice
+        assert running is not None
+        if today <= running.ends_on:
+            return StageDeadline(
+                Stage.PUBLIC_NOTICE, running.ends_on, False, DeadlineStatus.ON_TIME
+            )
+        due = calendar.add_working_days(running.ends_on, notice.confirmation_working_days)
+        return _stage(Stage.CONFIRMATION, due, today, calendar, due_soon_days)
+    if emergency is not None and case.emergency_help is not None:
+        if case.state in (HELPED_FIRST, VERIFIED):
+            helped = _local_day(case.emergency_help.at, zone)
+            due = calendar.add_working_days(helped, emergency.completion_working_days)
+            return _stage(Stage.EMERGENCY_COMPLETION, due, today, calendar, due_soon_days)
+        return None
+    if emergency is not None and case.state == RECEIVED and _is_emergency(case):
+        due_at = case.received_at + timedelta(hours=emergency.help_within_hours)
+        left = due_at - now
+        status = (
+            DeadlineStatus.OVERDUE
+            if left < timedelta(0)
+            else DeadlineStatus.DUE_SOON
+            if left * 4 <= timedelta(hours=emergency.help_within_hours)
+            else DeadlineStatus.ON_TIME
+        )
+        return StageDeadline(Stage.EMERGENCY_HELP, _local_day(due_at, zone), False, status, due_at)
+    return None
+
+
+def _is_emergency(case: Case) -> bool:
+    request = case.particulars
+    return isinstance(request, TemporaryRequest) and request.kind is TemporaryKind.EMERGENCY
+
+
+def _stage(
+    stage: Stage, due: DueDate, today: date, calendar: WorkingCalendar, due_soon_days: int
+) -> StageDeadline:
+    if today <= due.day:
+        left = calendar.working_days_between(today, due.day)
+    else:
+        left = -calendar.working_days_between(due.day, today)
+    status = _status(today, due.day, left, due_soon_days)
+    return StageDeadline(stage, due.day, due.provisional, status)

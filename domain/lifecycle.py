@@ -39,7 +39,7 @@ from domain.cases import (
 )
 from domain.errors import IllegalTransition, RuleRefused
 from domain.facts import CapabilityAssessment, HouseholdCheckReport
-from domain.particulars import TemporaryKind, TemporaryRequest
+from domain.particulars import Particulars, TemporaryKind, TemporaryRequest, check_particulars
 from domain.policy import Permissions, Policy, RegionParameters, ServiceGuide
 from domain.regions import RegionCode, RegionLevel
 from domain.services import Channel, Department, Outcome, Service
@@ -604,8 +604,16 @@ def open_case(
     step: Step,
     rules: CaseRules,
     scenario_id: str | None = None,
+    particulars: Particulars | None = None,
+    declared_change: str = "",
 ) -> Case:
-    """Record an application as received (R4: at the clock's time, by the first receiver)."""
+    """Record an application as received (R4: at the clock's time, by the first receiver).
+
+    `particulars` are what the service's own procedure needs (a temporary-assistance
+    request ...); `declared_change` is a change of circumstances the applicant declares
+    after an earlier refusal (R1, the 6-month wait), recorded with the receipt.
+    """
+    check_particulars(service, particulars)
     case = Case(
         id=case_id,
         service=service,
@@ -617,6 +625,8 @@ def open_case(
         responsible=step.actor.id,
         scenario_id=scenario_id,
         materials=step.materials,
+        particulars=particulars,
+        declared_change=declared_change.strip(),
     )
     allowed = rules.permissions.roles_for(service.department, "receive")
     if not allowed & step.actor.roles or not region.is_within(step.actor.region):
@@ -642,10 +652,22 @@ def open_case(
             rule=step.rule or DEFAULT_RULES["receive"],
             reason=step.reason or "application_received",
             note=step.note,
-            facts={"channel": channel.value, "materials": ",".join(sorted(step.materials))},
+            facts=_receipt_facts(case, channel, step),
         )
     )
     return case
+
+
+def _receipt_facts(case: Case, channel: Channel, step: Step) -> dict[str, str]:
+    facts = {"channel": channel.value, "materials": ",".join(sorted(step.materials))}
+    if case.declared_change:
+        facts["declared_change"] = case.declared_change
+    if isinstance(case.particulars, TemporaryRequest):
+        request = case.particulars
+        facts.update(
+            kind=request.kind.value, cause=request.cause, amount_fen=str(request.amount.fen)
+        )
+    return facts
 
 
 def replay(service: Service, events: Iterable[CaseEvent]) -> tuple[str, Outcome | None]:

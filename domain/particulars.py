@@ -14,6 +14,7 @@ from attrs import Attribute, field, frozen
 
 from domain.errors import InvalidValue
 from domain.money import Money
+from domain.services import Service
 
 
 class TemporaryKind(StrEnum):
@@ -48,3 +49,18 @@ class TemporaryRequest:
 
 
 Particulars = TemporaryRequest
+
+# Which particulars each service takes; a service not listed takes none.
+_PARTICULARS_OF: dict[type, frozenset[Service]] = {
+    TemporaryRequest: frozenset({Service.TEMPORARY}),
+}
+
+
+def check_particulars(service: Service, particulars: Particulars | None) -> None:
+    """Refuse particulars that belong to another service (names the field)."""
+    if particulars is None:
+        return
+    if service not in _PARTICULARS_OF.get(type(particulars), frozenset()):
+        raise InvalidValue(
+            "particulars", f"所填事项信息不适用于{service.label}", code="particulars_mismatch"
+        )
