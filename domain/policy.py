@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from attrs import field, frozen
+from attrs import Factory, field, frozen
 
 from domain.actors import Role
 from domain.errors import PolicyError
@@ -189,6 +189,16 @@ class Parameters:
     nursing_source: Source
     due_soon_working_days: int = 3
     refusal_waiting_months: int = 6
+    objection_route: ObjectionRoute | None = None
+    refusal_reasons: Mapping[str, str] = Factory(dict)  # reason code -> Chinese text
+
+
+@frozen
+class ObjectionRoute:
+    """How a person objects to a decision (复议、诉讼), told in every decision notice."""
+
+    text: str
+    source: Source
 
 
 @frozen

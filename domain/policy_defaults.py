@@ -19,6 +19,7 @@ from domain.policy import (
     EmergencyProcedure,
     Material,
     NoticeProcedure,
+    ObjectionRoute,
     Parameters,
     Permissions,
     Policy,
@@ -462,6 +463,25 @@ def _skill_appraisal_subsidy() -> ServiceGuide:
     )
 
 
+# Reason codes officers use most, with the text a decision notice gives for them; an
+# officer's own note is printed beside it.
+_REFUSAL_REASONS: tuple[tuple[str, str], ...] = (
+    ("income_above_standard", "经调查核实，家庭月人均收入不低于当地最低生活保障标准。"),
+    ("assets_above_limit", "经调查核实，家庭财产状况不符合当地规定。"),
+    ("not_local_household", "申请人不具有当地户籍。"),
+    ("able_to_work", "经调查核实，申请人不属于无劳动能力人员。"),
+    ("has_able_supporter", "申请人有法定赡养、抚养、扶养义务人且其具有履行能力。"),
+    ("has_means_of_living", "经调查核实，申请人有生活来源。"),
+    ("objection_upheld", "公示期间收到异议，经重新调查核实，异议成立。"),
+    ("assessment_not_qualifying", "经老年人能力评估，失能等级不符合护理补贴条件。"),
+    ("receives_pension", "申请人已按月领取基本养老金，不属于失业登记范围。"),
+    ("no_qualifying_category", "申请人不属于就业困难人员认定的任一类别。"),
+    ("not_flexibly_employed", "申请人未以灵活就业方式就业并缴纳社会保险费。"),
+    ("same_cause_helped_this_year", "同一事由在一年内已获临时救助。"),
+    ("not_in_difficulty", "经调查核实，申请人基本生活未出现严重困难。"),
+)
+
+
 def _parameters() -> Parameters:
     elderly = Source("鲁民〔2020〕49号；POLICY-FACTS 经济困难老年人补贴", "SD")
     return Parameters(
@@ -476,6 +496,16 @@ def _parameters() -> Parameters:
         nursing_source=Source("鲁民〔2020〕49号；MZ/T 039-2013；POLICY-FACTS 护理补贴", "SD"),
         due_soon_working_days=3,
         refusal_waiting_months=6,
+        objection_route=ObjectionRoute(
+            text=(
+                "如对本决定不服，可以自收到本告知书之日起60日内向县级人民政府申请行政复议，"
+                "或者自收到本告知书之日起6个月内依法向人民法院提起行政诉讼。"
+            ),
+            source=Source(
+                "《中华人民共和国行政复议法》第二十条；《中华人民共和国行政诉讼法》第四十六条", "N"
+            ),
+        ),
+        refusal_reasons=dict(_REFUSAL_REASONS),
     )
 
 
