@@ -79,6 +79,9 @@ def _nursing_levels() -> NursingLevelMap:
 
 
 def _retirement() -> RetirementRule:
+    source = Source(
+        _RETIREMENT_DECISION, "N", "自2025年1月1日起施行；自愿弹性提前或延迟退休不在此计算"
+    )
     return RetirementRule(
         schedules=(
             RetirementSchedule(
@@ -88,6 +91,7 @@ def _retirement() -> RetirementRule:
                 first_birth_month=date(1965, 1, 1),
                 birth_months_per_step=4,
                 cap_months=36,
+                source=source,
             ),
             RetirementSchedule(
                 category="female_cadre",
@@ -96,6 +100,7 @@ def _retirement() -> RetirementRule:
                 first_birth_month=date(1970, 1, 1),
                 birth_months_per_step=4,
                 cap_months=36,
+                source=source,
             ),
             RetirementSchedule(
                 category="female_worker",
@@ -104,10 +109,8 @@ def _retirement() -> RetirementRule:
                 first_birth_month=date(1975, 1, 1),
                 birth_months_per_step=2,
                 cap_months=60,
+                source=source,
             ),
-        ),
-        source=Source(
-            _RETIREMENT_DECISION, "N", "自2025年1月1日起施行；弹性提前或延迟退休不在此计算"
         ),
     )
 

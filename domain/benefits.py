@@ -289,7 +289,8 @@ _CARE_LEVEL_LABELS = {
     CareLevel.FULLY_DEPENDENT: "全护理",
 }
 
-_SELF_CARE_LABELS = {
+# The six self-care items (生活自理能力六项) by code, in the order forms list them.
+SELF_CARE_LABELS = {
     "eating": "吃饭",
     "dressing": "穿衣",
     "getting_out_of_bed": "上下床",
@@ -311,13 +312,14 @@ class SelfCareItems:
     bathing: bool
 
     def __attrs_post_init__(self) -> None:
-        for name in _SELF_CARE_LABELS:
+        for name in SELF_CARE_LABELS:
             if not isinstance(getattr(self, name), bool):
                 raise InvalidValue(name, "须填写能否自理（是或否）", code="invalid_self_care_item")
 
     def failed(self) -> tuple[str, ...]:
-        """The Chinese names of the items the person cannot do alone, in the fixed order."""
-        return tuple(label for name, label in _SELF_CARE_LABELS.items() if not getattr(self, name))
+        """The codes (field names) of the items the person cannot do alone, in the fixed
+        order; `SELF_CARE_LABELS` gives their Chinese names."""
+        return tuple(name for name in SELF_CARE_LABELS if not getattr(self, name))
 
 
 _CARE_LEVEL_SOURCE = Source("POLICY-FACTS 特困人员：六项自理能力", "SD")
@@ -332,14 +334,15 @@ class CareLevelRule:
     source: Source = _CARE_LEVEL_SOURCE
 
     def __attrs_post_init__(self) -> None:
-        if not 1 <= self.partly_from_failed < self.fully_from_failed <= len(_SELF_CARE_LABELS):
+        if not 1 <= self.partly_from_failed < self.fully_from_failed <= len(SELF_CARE_LABELS):
             raise PolicyError("care level thresholds must satisfy 1 <= partly < fully <= 6")
 
 
 def care_level(items: SelfCareItems, rule: CareLevelRule | None = None) -> CareLevel:
     """The care level: all six done alone is self-reliant, one to three failed partly
     dependent, four or more fully dependent (POLICY-FACTS; `rule` may move the bounds)."""
-    rule = rule or CareLevelRule()
+    if rule is None:
+        rule = CareLevelRule()
     failed = len(items.failed())
     if failed >= rule.fully_from_failed:
         return CareLevel.FULLY_DEPENDENT
@@ -401,7 +404,7 @@ def tekun_benefit(
         ComputationLine(
             "照料护理等级", f"{level.label}（{len(failed)}项不能自理）", standards.care_rule.source
         ),
-        *(ComputationLine("不能自理项目", item) for item in failed),
+        *(ComputationLine("不能自理项目", SELF_CARE_LABELS[item]) for item in failed),
         ComputationLine(
             "当地低保标准（每人每月）", str(dibao_standard.amount), dibao_standard.source
         ),
@@ -638,6 +641,7 @@ class RetirementSchedule:
     first_birth_month: date  # the first day of the first birth month affected
     birth_months_per_step: int
     cap_months: int
+    source: Source
 
     def __attrs_post_init__(self) -> None:
         if self.first_birth_month.day != 1:
@@ -659,12 +663,20 @@ class RetirementSchedule:
         return divmod(self.original_years * 12 + self.delay_months(birth), 12)
 
 
+def _check_schedules(
+    _instance: object, _attribute: object, schedules: tuple[RetirementSchedule, ...]
+) -> None:
+    categories = [s.category for s in schedules]
+    if not categories or len(set(categories)) != len(categories):
+        raise PolicyError("a retirement rule has one schedule per category")
+
+
 @frozen
 class RetirementRule:
-    """The statutory retirement ages of every category, as data with their source."""
+    """The statutory retirement ages of every category ("male", "female_cadre",
+    "female_worker" by default), one schedule each."""
 
-    schedules: tuple[RetirementSchedule, ...]
-    source: Source
+    schedules: tuple[RetirementSchedule, ...] = field(validator=_check_schedules)
 
     def schedule(self, category: str) -> RetirementSchedule:
         """The schedule of `category`; an unknown category is refused, naming the field."""
@@ -725,7 +737,8 @@ def insurance_subsidy_period(
     first_approved_on: date, retirement_on: date, rule: InsuranceSubsidyRule
 ) -> tuple[date, date, str]:
     """(first day, last day included, reason code): until the day before retirement when
-    retirement is strictly less than 5 years after first approval, else 3 years."""
+    retirement comes strictly less than 5 years (the rule's figure) after first approval,
+    else 3 years (the rule's `max_years`). Anniversaries of 29 February fall on 1 March."""
     if retirement_on <= first_approved_on:
         raise InvalidValue(
             "retirement_on", "首次核定时已达到法定退休年龄", code="retired_at_first_approval"
@@ -753,7 +766,7 @@ def insurance_subsidy_amount(
     amount = rule.share.of(contributions_paid, rounding)
     lines = (
         ComputationLine("已缴纳社会保险费", str(contributions_paid)),
-        ComputationLine(f"补贴比例（不超过{rule.share}）", str(rule.share), rule.source),
+        ComputationLine("补贴比例上限（占已缴费）", str(rule.share), rule.source),
         ComputationLine(f"补贴金额上限（{rounding.label}）", str(amount)),
     )
     return SubsidyAmount(
@@ -782,5 +795,5 @@ class BenefitParameters:
         yield self.tekun.care_rule.source
         yield from (c.source for c in self.tekun.care)
         yield self.nursing_levels.source
-        yield self.retirement.source
+        yield from (s.source for s in self.retirement.schedules)
         yield self.insurance.source

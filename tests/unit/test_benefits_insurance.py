@@ -19,6 +19,7 @@ from domain.benefits import (
     UNTIL_RETIREMENT,
     InsuranceSubsidyRule,
     Ratio,
+    RetirementRule,
     insurance_subsidy_amount,
     insurance_subsidy_period,
     retirement_date,
@@ -113,6 +114,13 @@ def test_an_unknown_category_is_refused():
         retirement_date(date(1970, 1, 1), Sex.FEMALE, rule=RETIREMENT, category="female")
 
     assert caught.value.code == "unknown_retirement_category"
+
+
+def test_a_retirement_rule_with_two_schedules_for_one_category_is_refused():
+    male = RETIREMENT.schedule("male")
+
+    with pytest.raises(PolicyError):
+        RetirementRule(schedules=(male, male))
 
 
 @given(
@@ -210,7 +218,7 @@ def test_two_thirds_of_one_fen_is_nothing():
 def test_the_amount_lines_show_the_share_with_its_source():
     subsidy = insurance_subsidy_amount(Money.yuan("1000"), INSURANCE)
 
-    share = next(line for line in subsidy.lines if line.value == "2/3")
+    share = next(line for line in subsidy.lines if line.label == "补贴比例上限（占已缴费）")
     assert share.source == INSURANCE.source
 
 
@@ -263,6 +271,6 @@ def test_every_shipped_figure_tagged_as_a_reading_asks_for_confirmation():
 
 
 def test_the_retirement_and_insurance_rules_are_national():
-    tags = (RETIREMENT.source.tag, INSURANCE.source.tag)
+    tags = {s.source.tag for s in RETIREMENT.schedules} | {INSURANCE.source.tag}
 
-    assert tags == ("N", "N")
+    assert tags == {"N"}
