@@ -137,10 +137,9 @@ def _says_officer_decides(_instance: object, _attribute: object, note: str) -> N
 
 @frozen
 class Proposal:
-    """The domain's proposal for one service: every condition checked, with its reasons.
+    """The proposal for one service: each condition it requires, checked and explained.
 
-    Every finding is a condition the service requires, so the verdict follows from them
-    (`verdict_of`); build one with `Proposal.of`. It explains, it never refuses (R12).
+    The verdict must follow from the findings (build it with `Proposal.of`); it never refuses.
     """
 
     service: Service
@@ -210,8 +209,7 @@ def _frozen_grades(grades: Mapping[str, int]) -> Mapping[str, int]:
 class EligibilityParameters:
     """Every figure the proposals use, each with its source; a region passes its own.
 
-    `tekun_disability_grades` maps a disability category (智力, 肢体 ...) to the worst
-    grade that still means "unable to work": grade 1 up to that number qualifies.
+    `tekun_disability_grades`: category (智力, 肢体 ...) -> worst grade counting as unable to work.
     """
 
     working_age: AgeRule
@@ -462,10 +460,9 @@ def propose_employment_difficulty(
     declared: frozenset[str],
     params: EligibilityParameters,
 ) -> Proposal:
-    """Needs a current registration and one category; sex and age come from the ID number.
+    """A current registration and one category; sex and age come from the ID number.
 
-    `declared` holds the codes of declared categories the applicant claims with material.
-    `category` is the first applying one in the parameters' order; findings list them all.
+    `declared`: codes claimed with material; `category`: the first that applies, in list order.
     """
     facts = _DifficultyInputs(
         age=age_on(person.birth_date, today),
@@ -659,10 +656,9 @@ class ExclusiveHolding:
 def exclusive_conflicts(
     service: Service, holdings: Iterable[ExclusiveHolding]
 ) -> tuple[ExclusiveHolding, ...]:
-    """The other exclusive service's holdings, approved or received, that approving would overlap.
+    """The other one's approved or received holdings that approving dibao or tekun would overlap.
 
-    Only dibao against tekun and tekun against dibao; a second case of the same service is
-    the one-open-case rule's business (P3), and an application under way is not yet a grant.
+    The same service is P3's business; an application under way is not yet a conflict.
     """
     if service not in EXCLUSIVE_SERVICES:
         return ()
@@ -706,10 +702,9 @@ def refusal_wait(
     declared_change: str,
     source: Source | None = None,
 ) -> Finding | None:
-    """The wait after a refusal of `service`: None when no refusal is that recent.
+    """The wait through `months_after(refused_on, months)`, or None when no refusal is that recent.
 
-    The wait runs from the day after the refusal through `months_after(refused_on, months)`;
-    a declared change of circumstances (non-blank) meets it and is recorded in the text.
+    Not met unless a change of circumstances is declared (non-blank), which the text records.
     """
     recent = [
         r
@@ -852,10 +847,9 @@ class PriorHelp:
 def same_cause_within_a_year(
     cause: str, prior: Iterable[PriorHelp], today: date
 ) -> Finding | None:
-    """A not-met finding when the same cause was helped within the year up to `today`.
+    """Not met when the same cause was helped up to `months_after(helped_on, 12)`; else None.
 
-    The year runs through `months_after(helped_on, 12)` (29 February: 28 February next year),
-    so 365 days later is still within it in a common year; otherwise None.
+    The same date a year later is still within (29 February: 28 February next year).
     """
     recent = [
         h
