@@ -8,6 +8,7 @@ from attrs import evolve, frozen
 
 from application.access import ensure_covers
 from application.commands import ApplyCaseEvent
+from application.context import decision_context
 from application.dependencies import Dependencies
 from application.orchestration import ScenarioRunner, fact_for
 from domain import lifecycle
@@ -17,6 +18,10 @@ from domain.facts import CapabilityAssessment
 from domain.lifecycle import CaseRules, Step
 from domain.services import Service
 from ports.errors import ConcurrencyConflict
+from ports.storage import UnitOfWork
+
+# The steps a service's hard limits and benefit arithmetic decide (domain.decisions).
+DECISIONS = frozenset({"approve", "help_first"})
 
 
 @frozen
@@ -37,7 +42,7 @@ def apply_case_event(deps: Dependencies, actor: Actor, command: ApplyCaseEvent) 
         if command.expected_version is not None and command.expected_version != case.version:
             raise ConcurrencyConflict("case", case.id, command.expected_version)
         rules = CaseRules.for_case(deps.policy, case.service, case.region)
-        step = _step(deps, case, actor, command, now)
+        step = _step(deps, uow, case, actor, command, now)
         recorded = lifecycle.apply(case, command.event, step, rules)
         _write_to_registries(deps, case, recorded)
         runner = ScenarioRunner(deps, uow, now)
@@ -88,7 +93,12 @@ def resume_scenario(deps: Dependencies, scenario_id: str) -> tuple[Case, ...]:
 
 
 def _step(
-    deps: Dependencies, case: Case, actor: Actor, command: ApplyCaseEvent, now: datetime
+    deps: Dependencies,
+    uow: UnitOfWork,
+    case: Case,
+    actor: Actor,
+    command: ApplyCaseEvent,
+    now: datetime,
 ) -> Step:
     step = Step(
         actor,
@@ -99,9 +109,20 @@ def _step(
         materials=command.materials,
         evidence=command.evidence,
         to_officer=command.to_officer,
+        particulars=command.particulars,
     )
+    if command.event in DECISIONS:
+        rules = CaseRules.for_case(deps.policy, case.service, case.region)
+        lifecycle.ensure_permitted(case, command.event, step, rules)
+        context = decision_context(deps, uow, case, registries=command.event == "approve")
+        step = evolve(step, context=context)
     if command.event == "record_assessment" and command.assessment_level is not None:
-        assessment = CapabilityAssessment(command.assessment_level, now.date(), command.assessors)
+        assessment = CapabilityAssessment(
+            command.assessment_level,
+            now.date(),
+            command.assessors,
+            standard=command.assessment_standard,
+        )
         step = evolve(step, assessment=assessment)
     if command.event == "record_check_report":
         # The report comes from the platform, never from the caller (R12); a dispute asks

@@ -50,8 +50,10 @@ class ApplyCaseEvent:
     evidence: tuple[str, ...] = field(default=(), converter=_texts)
     to_officer: str = ""
     assessment_level: int | None = None
+    assessment_standard: str = "MZ/T 039-2013"  # or "GB/T 42195-2022"
     assessors: tuple[str, ...] = field(default=(), converter=_texts)
     expected_version: int | None = None  # optimistic concurrency from a client (P5)
+    particulars: Particulars | None = None  # found on this step (household, self-care ...)
 
 
 @frozen

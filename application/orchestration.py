@@ -156,8 +156,9 @@ class ScenarioRunner:
                 status = self.deps.unemployment.registration_of(person)
                 return "found_registered" if status.registered else "found_unregistered"
             case QueryDisabilityRegister():
-                found = self.deps.disability.status_of(person).receives_severe_nursing_subsidy
-                return "disability_subsidy_found" if found else "no_disability_subsidy"
+                disability = self.deps.disability.status_of(person)
+                monthly = self.deps.policy.parameters.nursing_monthly
+                return scenario.disability_fact(disability, monthly)
             case NotAcceptDibao():
                 self._not_accept(subject, command)
             case OpenLinkedCase():

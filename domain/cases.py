@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from attrs import Attribute, Factory, define, field, frozen
 
+from domain.benefits import BenefitDecision, SubsidyAmount
 from domain.errors import InvalidValue
 from domain.facts import CapabilityAssessment, HouseholdCheckReport
 from domain.identity import ResidentId
@@ -189,6 +190,8 @@ class Case:
     declared_change: str = ""  # a change of circumstances declared at intake (6-month rule)
     public_notices: list[PublicNotice] = Factory(list)
     emergency_help: EmergencyHelp | None = None
+    benefit: BenefitDecision | SubsidyAmount | None = None  # computed at confirmation
+    category: str = ""  # the employment-difficulty category a recognition was made under
 
     @property
     def public_notice(self) -> PublicNotice | None:

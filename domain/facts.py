@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from attrs import frozen
 
+from domain.money import Money
 from domain.services import Service
 
 
@@ -97,6 +98,7 @@ class DisabilityStatus:
     receives_severe_nursing_subsidy: bool  # 重度残疾人护理补贴
     grade: int | None = None  # 残疾等级 1 (most severe) to 4
     category: str | None = None  # 残疾类别, e.g. 肢体, 智力
+    severe_nursing_monthly: Money | None = None  # its monthly amount, where the register says
 
 
 @frozen

@@ -19,12 +19,13 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from attrs import evolve, frozen
+from attrs import Factory, evolve, frozen
 from statemachine import Event, State, StateChart
 from statemachine.exceptions import TransitionNotAllowed
 
 from domain import cases as c
 from domain.actors import Actor, Role
+from domain.benefits import BenefitParameters, SubsidyAmount, mzt_level
 from domain.cases import (
     Applicant,
     Case,
@@ -37,10 +38,20 @@ from domain.cases import (
     PublicNotice,
     Transfer,
 )
-from domain.errors import IllegalTransition, RuleRefused
+from domain.decisions import (
+    Benefit,
+    DecisionContext,
+    Refusal,
+    compute_benefit,
+    limit_on_decision,
+    limit_on_refusal,
+    recognition_category,
+)
+from domain.eligibility import EligibilityParameters
+from domain.errors import IllegalTransition, InvalidValue, RuleRefused
 from domain.facts import CapabilityAssessment, HouseholdCheckReport
 from domain.particulars import Particulars, TemporaryKind, TemporaryRequest, check_particulars
-from domain.policy import Permissions, Policy, RegionParameters, ServiceGuide
+from domain.policy import Parameters, Permissions, Policy, RegionParameters, ServiceGuide
 from domain.regions import RegionCode, RegionLevel
 from domain.services import Channel, Department, Outcome, Service
 
@@ -114,6 +125,8 @@ class Step:
     evidence: tuple[str, ...] = ()
     to_officer: str = ""
     hold: Hold | None = None
+    particulars: Particulars | None = None  # found on this step (verify, approve): replaces
+    context: DecisionContext = Factory(DecisionContext)  # the person beyond this case
 
 
 @frozen
@@ -123,7 +136,9 @@ class CaseRules:
     guide: ServiceGuide
     region: RegionParameters
     permissions: Permissions
-    nursing_levels: frozenset[int]
+    parameters: Parameters
+    benefits: BenefitParameters
+    eligibility: EligibilityParameters
 
     @classmethod
     def for_case(cls, policy: Policy, service: Service, region: RegionCode) -> CaseRules:
@@ -131,7 +146,9 @@ class CaseRules:
             guide=policy.guide(service),
             region=policy.region(region),
             permissions=policy.permissions,
-            nursing_levels=policy.parameters.nursing_qualifying_levels,
+            parameters=policy.parameters,
+            benefits=policy.benefits,
+            eligibility=policy.eligibility,
         )
 
 
@@ -201,7 +218,9 @@ class CaseMachine(StateChart[Case]):
         assessment = self.model.assessment
         if assessment is None:
             self._refuse(event, "assessment_missing", "R7", "尚未录入老年人能力评估等级")
-        elif assessment.level not in rules.nursing_levels:
+            return
+        level = mzt_level(assessment.level, assessment.standard, rules.benefits.nursing_levels)
+        if level not in rules.parameters.nursing_qualifying_levels:
             self._refuse(
                 event,
                 "assessment_not_qualifying",
@@ -236,9 +255,62 @@ class CaseMachine(StateChart[Case]):
         if not any(e.strip() for e in step.evidence):
             self._refuse(event, "evidence_required", "R12", "提出异议须出具登记机关的有效佐证材料")
 
-    def assessment_given(self, event: str, step: Step) -> None:
-        if step.assessment is None or step.assessment.level not in range(4):
-            self._refuse(event, "assessment_invalid", "R7", "评估等级须为0至3级")
+    def assessment_given(self, event: str, step: Step, rules: CaseRules) -> None:
+        given = step.assessment
+        try:
+            if given is None:
+                raise InvalidValue("assessment", "须录入评估等级")
+            mzt_level(given.level, given.standard, rules.benefits.nursing_levels)
+        except InvalidValue:
+            self._refuse(
+                event,
+                "assessment_invalid",
+                "R7",
+                "评估等级须为MZ/T 039-2013的0至3级或GB/T 42195-2022的0至4级",
+            )
+
+    def particulars_fit(self, event: str, step: Step) -> None:
+        try:
+            check_particulars(self.model.service, step.particulars)
+        except InvalidValue as error:
+            self._refuse(event, "particulars_mismatch", "R1", error.message)
+
+    def refusal_reason_allowed(self, event: str, step: Step) -> None:
+        refusal = limit_on_refusal(self.model, step.reason)
+        if refusal is not None:
+            self._refuse(event, refusal.code, refusal.rule, refusal.message)
+
+    def decision_possible(self, event: str, step: Step, rules: CaseRules) -> None:
+        """The hard limits of the service, then the benefit its confirmation grants."""
+        case = self.model
+        if step.particulars is not None:
+            case = evolve(case, particulars=step.particulars)
+        case = evolve(case, events=[*case.events, _probe(event, step)])
+        refusal = limit_on_decision(case, str(event), step.context)
+        if refusal is None and str(event) == "approve":
+            refusal = self._prepare_decision(case, step, rules)
+        if refusal is not None:
+            self._refuse(event, refusal.code, refusal.rule, refusal.message)
+
+    def _prepare_decision(self, case: Case, step: Step, rules: CaseRules) -> Refusal | None:
+        day = self._local_day(step.at)
+        if case.service is Service.EMPLOYMENT_DIFFICULTY:
+            category = recognition_category(case, rules.eligibility, step.context, day)
+            if isinstance(category, Refusal):
+                return category
+            self._decision["category"] = category
+        benefit = compute_benefit(
+            case,
+            on=day,
+            parameters=rules.parameters,
+            region=rules.region,
+            benefits=rules.benefits,
+            context=step.context,
+        )
+        if isinstance(benefit, Refusal):
+            return benefit
+        self._benefit = benefit
+        return None
 
     def transfer_target_given(self, event: str, step: Step) -> None:
         target = step.to_officer.strip()
@@ -339,6 +411,24 @@ class CaseMachine(StateChart[Case]):
         self._facts["to"] = step.to_officer
         case.responsible = step.to_officer
 
+    def on_verify(self, step: Step) -> None:
+        if step.particulars is not None:
+            self.model.particulars = step.particulars
+            self._facts["particulars"] = type(step.particulars).__name__
+
+    def on_approve(self, step: Step) -> None:
+        case = self.model
+        if step.particulars is not None:
+            case.particulars = step.particulars
+            self._facts["particulars"] = type(step.particulars).__name__
+        if "category" in self._decision:
+            case.category = self._decision["category"]
+            self._facts["category"] = case.category
+        benefit = self._benefit
+        if benefit is not None:
+            case.benefit = benefit
+            self._facts.update(_benefit_facts(benefit))
+
     def on_publish_notice(self, step: Step, rules: CaseRules) -> None:
         procedure = rules.guide.notice_procedure
         assert procedure is not None  # only case types with a public notice have the event
@@ -396,9 +486,34 @@ class CaseMachine(StateChart[Case]):
         )
         self._facts.clear()
 
+    _facts: dict[str, str]
+    _decision: dict[str, str]  # what the approval's guards prepared, for its effect
+    _benefit: Benefit | None
+
     def __init__(self, case: Case) -> None:
-        self._facts: dict[str, str] = {}
+        self._facts = {}
+        self._decision = {}
+        self._benefit = None
         super().__init__(model=case, state_field="state")
+
+
+def _probe(event: str, step: Step) -> CaseEvent:
+    """A stand-in for the event being decided, so limits see its day as the latest."""
+    return CaseEvent("", 0, str(event), step.actor.id, (), step.at, "", "", "", "")
+
+
+def _benefit_facts(benefit: Benefit) -> dict[str, str]:
+    """What the history keeps of a computed benefit; the lines stay on the case."""
+    if isinstance(benefit, SubsidyAmount):
+        return {"benefit": benefit.code, "amount_fen": str(benefit.amount.fen)}
+    facts = {
+        "benefit": benefit.code,
+        "monthly_fen": str(benefit.monthly.fen),
+        "starts_on": benefit.starts_on.isoformat(),
+    }
+    if benefit.ends_on is not None:
+        facts["ends_on"] = benefit.ends_on.isoformat()
+    return facts
 
 
 def _rule(event: str, step: Step) -> str:
@@ -492,12 +607,25 @@ def _case_type(service: Service, class_name: str, features: _Features) -> type[C
             *hold,
             "materials_complete",
             *checked,
+            "particulars_fit",
         ),
-        "approve": _event("approve", [(confirmable, approved)], *hold, *noticed_over, *assessed),
+        "approve": _event(
+            "approve",
+            [(confirmable, approved)],
+            *hold,
+            *noticed_over,
+            *assessed,
+            "particulars_fit",
+            "decision_possible",
+        ),
         "grant": _event("grant", [(approved, granted)]),
         "close": _event("close", close_from(granted), "reason_given"),
-        "reject": _event("reject", close_from(*undecided), "reason_given", *hold),
-        "not_accept": _event("not_accept", close_from(received), "reason_given"),
+        "reject": _event(
+            "reject", close_from(*undecided), "reason_given", "refusal_reason_allowed", *hold
+        ),
+        "not_accept": _event(
+            "not_accept", close_from(received), "reason_given", "refusal_reason_allowed"
+        ),
         "withdraw": _event("withdraw", close_from(*withdrawable), "reason_given"),
         "end_branch": _event("end_branch", close_from(*pending), "reason_given", "rule_given"),
         "request_materials": _event(
@@ -526,7 +654,9 @@ def _case_type(service: Service, class_name: str, features: _Features) -> type[C
             "object", [(noticed, received)], "notice_running", "reason_given"
         )
     if features.emergency:
-        events["help_first"] = _event("help_first", [(received, helped)], "emergency_request")
+        events["help_first"] = _event(
+            "help_first", [(received, helped)], "emergency_request", "decision_possible"
+        )
 
     namespace: dict[str, object] = {
         "service": service,

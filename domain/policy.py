@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 
 from attrs import Factory, field, frozen
 
@@ -17,6 +18,10 @@ from domain.errors import PolicyError
 from domain.money import Money
 from domain.regions import RegionCode, RegionLevel
 from domain.services import Department, Service
+
+if TYPE_CHECKING:  # both modules build on the value classes here
+    from domain.benefits import BenefitParameters
+    from domain.eligibility import EligibilityParameters
 
 
 @frozen
@@ -131,8 +136,11 @@ class AgeRule:
     years: int = 60
     inclusive: bool = True
     source: Source = Source("民法典 第一千二百五十九条; RULES.md R7", "N")
+    up_to: int | None = None  # the oldest age that still qualifies, both ends included
 
     def is_met(self, age: int) -> bool:
+        if self.up_to is not None and age > self.up_to:
+            return False
         return age >= self.years if self.inclusive else age > self.years
 
 
@@ -188,7 +196,6 @@ class Parameters:
     nursing_monthly: Money
     nursing_source: Source
     due_soon_working_days: int = 3
-    refusal_waiting_months: int = 6
     objection_route: ObjectionRoute | None = None
     refusal_reasons: Mapping[str, str] = Factory(dict)  # reason code -> Chinese text
 
@@ -209,6 +216,8 @@ class Policy:
     parameters: Parameters
     regions: tuple[RegionParameters, ...] = field()
     permissions: Permissions
+    benefits: BenefitParameters  # the arithmetic of each benefit (domain.benefits)
+    eligibility: EligibilityParameters  # the conditions proposals check (domain.eligibility)
 
     @regions.validator
     def _has_regions(self, _attribute: object, value: tuple[RegionParameters, ...]) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date
 
 from domain.actors import Role
+from domain.benefit_defaults import default_benefit_parameters
+from domain.eligibility_defaults import default_eligibility_parameters
 from domain.money import Money
 from domain.policy import (
     AgeBand,
@@ -89,6 +91,8 @@ def default_policy() -> Policy:
         parameters=_parameters(),
         regions=_regions(),
         permissions=_permissions(),
+        benefits=default_benefit_parameters(),
+        eligibility=default_eligibility_parameters(),
     )
 
 
@@ -485,7 +489,8 @@ _REFUSAL_REASONS: tuple[tuple[str, str], ...] = (
 def _parameters() -> Parameters:
     elderly = Source("鲁民〔2020〕49号；POLICY-FACTS 经济困难老年人补贴", "SD")
     return Parameters(
-        age_rule=AgeRule(),
+        # 60 to 99: the elderly subsidies' bands (鲁民〔2020〕49号, POLICY-FACTS).
+        age_rule=AgeRule(up_to=99),
         elderly_living_bands=(
             AgeBand(60, 79, Money.yuan("80"), elderly),
             AgeBand(80, 89, Money.yuan("100"), elderly),
@@ -495,7 +500,6 @@ def _parameters() -> Parameters:
         nursing_monthly=Money.yuan("80"),
         nursing_source=Source("鲁民〔2020〕49号；MZ/T 039-2013；POLICY-FACTS 护理补贴", "SD"),
         due_soon_working_days=3,
-        refusal_waiting_months=6,
         objection_route=ObjectionRoute(
             text=(
                 "如对本决定不服，可以自收到本告知书之日起60日内向县级人民政府申请行政复议，"

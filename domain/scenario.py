@@ -23,8 +23,11 @@ from statemachine.exceptions import TransitionNotAllowed
 from statemachine.orderedset import OrderedSet
 
 from domain.ages import age_on
+from domain.benefits import KEEP_ELDERLY_NURSING, choose_nursing_subsidy
 from domain.cases import Applicant, Hold
 from domain.errors import IllegalTransition
+from domain.facts import DisabilityStatus
+from domain.money import Money
 from domain.policy import AgeRule
 from domain.regions import RegionCode
 from domain.services import Service
@@ -192,7 +195,7 @@ MOVES: Mapping[tuple[str, str], tuple[str, str]] = {
         "R7",
         "age_rule_met_living_subsidy_granted",
     ),
-    ("awaiting_dibao", "elderly_under_age"): ("R7", "below_age_threshold"),
+    ("awaiting_dibao", "elderly_age_not_met"): ("R7", "age_rule_not_met"),
     ("awaiting_dibao", "elderly_not_eligible"): ("R7", "dibao_refused"),
     ("checking_disability", "elderly_covered_elsewhere"): (
         "R7",
@@ -245,7 +248,7 @@ STATE_LABELS: Mapping[str, str] = {
     "elderly": "经济困难老年人补贴",
     "awaiting_dibao": "等待低保结果",
     "checking_disability": "生活补贴已发放，查询重度残疾人护理补贴",
-    "elderly_under_age": "未达到年龄条件",
+    "elderly_age_not_met": "不符合年龄条件",
     "elderly_not_eligible": "低保未获批准，不予办理",
     "elderly_covered_elsewhere": "已享受重度残疾人护理补贴",
     "assessing_capability": "老年人能力评估中",
@@ -301,7 +304,7 @@ class JointScenario(StateChart[Scenario]):
             awaiting_dibao = State(STATE_LABELS["awaiting_dibao"], initial=True)
             checking_disability = State(STATE_LABELS["checking_disability"])
             assessing_capability = State(STATE_LABELS["assessing_capability"])
-            elderly_under_age = State(STATE_LABELS["elderly_under_age"], final=True)
+            elderly_age_not_met = State(STATE_LABELS["elderly_age_not_met"], final=True)
             elderly_not_eligible = State(STATE_LABELS["elderly_not_eligible"], final=True)
             elderly_covered_elsewhere = State(
                 STATE_LABELS["elderly_covered_elsewhere"], final=True
@@ -311,11 +314,15 @@ class JointScenario(StateChart[Scenario]):
 
             dibao_granted = awaiting_dibao.to(
                 checking_disability, cond="age_rule_met", on="grant_living_subsidy"
-            ) | awaiting_dibao.to(elderly_under_age)
+            ) | awaiting_dibao.to(elderly_age_not_met)
             dibao_refused = awaiting_dibao.to(elderly_not_eligible)
             disability_subsidy_found = checking_disability.to(elderly_covered_elsewhere)
             no_disability_subsidy = checking_disability.to(
                 assessing_capability, on="arrange_assessment"
+            )
+            # Never both: a lower severe-disability subsidy gives way to the elderly one.
+            disability_subsidy_lower = checking_disability.to(
+                assessing_capability, on="arrange_assessment_higher_kept"
             )
             nursing_granted = assessing_capability.to(nursing_in_payment)
             nursing_refused = assessing_capability.to(nursing_not_granted)
@@ -418,6 +425,11 @@ class JointScenario(StateChart[Scenario]):
     def arrange_assessment(self) -> None:
         self.commands.append(
             OpenLinkedCase(Service.ELDERLY_NURSING, "R7", "no_severe_disability_subsidy")
+        )
+
+    def arrange_assessment_higher_kept(self) -> None:
+        self.commands.append(
+            OpenLinkedCase(Service.ELDERLY_NURSING, "R7", "severe_disability_subsidy_lower")
         )
 
     def open_registration(self) -> None:
@@ -535,6 +547,20 @@ def react(
         )
     )
     return commands
+
+
+def disability_fact(status: DisabilityStatus, elderly_nursing_monthly: Money) -> str:
+    """What the disability register's answer means for the elderly branch (R7).
+
+    The two nursing subsidies are never paid together; the higher is kept, and when the
+    register does not say its amount the severe-disability one is kept (fail closed).
+    """
+    if not status.receives_severe_nursing_subsidy:
+        return "no_disability_subsidy"
+    choice = choose_nursing_subsidy(elderly_nursing_monthly, status.severe_nursing_monthly)
+    if choice.keep == KEEP_ELDERLY_NURSING:
+        return "disability_subsidy_lower"
+    return "disability_subsidy_found"
 
 
 def scenario_events() -> tuple[str, ...]:

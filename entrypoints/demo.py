@@ -26,6 +26,7 @@ from application.dependencies import Dependencies
 from application.intake import submit_application
 from application.queries import TimelineEntry, get_scenario, timeline_of
 from domain.actors import Actor, Role
+from domain.benefits import BenefitDecision, DibaoHousehold, SubsidyAmount
 from domain.cases import STATE_LABELS, Case
 from domain.facts import (
     AssistanceRecord,
@@ -33,8 +34,10 @@ from domain.facts import (
     DisabilityStatus,
     RecordStatus,
 )
-from domain.identity import ResidentId, check_character
+from domain.identity import ResidentId, Sex, check_character
+from domain.money import Money
 from domain.notices import OneTimeNotice, render_text
+from domain.particulars import InsuranceClaim
 from domain.regions import RegionCode
 from domain.scenario import STATE_LABELS as SCENARIO_LABELS
 from domain.services import Channel, Service
@@ -67,6 +70,9 @@ class Household:
     missing: tuple[str, ...] = ()
     dispute: bool = False
     channel: Channel = Channel.WINDOW
+    members: int = 2  # found by the township's investigation (R1)
+    monthly_income: str = "600"  # yuan, the household's
+    severe_disability_monthly: str | None = None  # yuan, where the register says
 
 
 VEHICLE_WARNING = CheckWarning("vehicle_owned", "家庭成员名下登记有机动车辆一辆", "车辆管理部门")
@@ -153,6 +159,18 @@ HOUSEHOLDS: tuple[Household, ...] = (
         "59岁；已失业登记，认定申请等待低保结果；低保不予批准，等待中的分支结束",
         registered=True,
         dibao=REFUSE,
+    ),
+    Household(
+        "H10",
+        "韩德明",
+        date(1944, 10, 9),
+        "370112001",
+        "82岁；重度残疾人护理补贴每月60元低于老年人护理补贴，就高领取老年人护理补贴",
+        severe_disability_subsidy=True,
+        severe_disability_monthly="60",
+        members=1,
+        monthly_income="300",
+        registration=REFUSE,
     ),
 )
 
@@ -280,7 +298,12 @@ class Demo:
         if household.registered:
             self.unemployment.seed_registered(person, date(2026, 6, 1))
         if household.severe_disability_subsidy:
-            self.disability.seed(person, DisabilityStatus(True, grade=1, category="肢体"))
+            monthly = household.severe_disability_monthly
+            amount = Money.yuan(monthly) if monthly is not None else None
+            status = DisabilityStatus(
+                True, grade=1, category="肢体", severe_nursing_monthly=amount
+            )
+            self.disability.seed(person, status)
 
     def _tick(self, hours: float = 1.5) -> None:
         """Move the demo clock on, within office hours (9:00 to 17:00)."""
@@ -309,7 +332,10 @@ class Demo:
                 note="申请人称车辆已于2025年转让",
             )
             self._act(staff.reviewer, dibao, "record_check_report")
-        self._act(staff.reviewer, dibao, "verify")
+        found = DibaoHousehold(
+            household.members, household.members, Money.yuan(household.monthly_income)
+        )
+        self._act(staff.reviewer, dibao, "verify", particulars=found)
 
     def _decide_dibao(self, household: Household, staff: Staff, dibao: str) -> None:
         if household.dibao == GRANT:
@@ -380,7 +406,7 @@ class Demo:
             return True
         approver = staff.hr if officer is staff.hr else staff.approver
         if decision == GRANT:
-            self._act(approver, case_id, "approve")
+            self._act(approver, case_id, "approve", particulars=_claim_at_approval(case))
             self._act(approver, case_id, "grant")
         else:
             self._act(officer, case_id, "reject", reason=REFUSAL_REASONS[service])
@@ -430,12 +456,31 @@ def _case_line(case: Case, entry: TimelineEntry) -> str:
     )
 
 
+def _claim_at_approval(case: Case) -> InsuranceClaim | None:
+    """What the HR officer records when approving the insurance subsidy (R9)."""
+    if case.service is not Service.FLEXIBLE_INSURANCE_SUBSIDY:
+        return None
+    sex = case.applicant.resident_id.sex
+    category = "male" if sex is Sex.MALE else "female_worker"
+    return InsuranceClaim(Money.yuan("1050"), category)
+
+
 def _summary(household: Household, status: str, cases: list[Case]) -> str:
     parts = []
     for case in cases:
         state = case.closure.outcome.label if case.closure else STATE_LABELS[case.state]
-        parts.append(f"{case.service.label}={state}")
+        parts.append(f"{case.service.label}={state}{_amount(case)}")
     return f"{household.key} {household.name}: {SCENARIO_LABELS[status]}；" + "，".join(parts)
+
+
+def _amount(case: Case) -> str:
+    """The benefit computed at confirmation, as the summary shows it."""
+    benefit = case.benefit
+    if isinstance(benefit, BenefitDecision):
+        return f"（每月{benefit.monthly}，自{benefit.starts_on:%Y-%m-%d}起）"
+    if isinstance(benefit, SubsidyAmount):
+        return f"（{benefit.amount}）"
+    return ""
 
 
 def _notice_brief(notice: OneTimeNotice) -> str:

@@ -27,9 +27,12 @@ from application.dependencies import Dependencies
 from application.intake import IntakeResult, submit_application
 from application.queries import ScenarioView, get_scenario
 from domain.actors import Actor, Role
+from domain.benefits import DibaoHousehold
 from domain.cases import VERIFIED, Case
 from domain.facts import HouseholdCheckReport
-from domain.identity import ResidentId
+from domain.identity import ResidentId, Sex
+from domain.money import Money
+from domain.particulars import InsuranceClaim, Particulars
 from domain.policy import Policy
 from domain.policy_defaults import default_policy
 from domain.regions import RegionCode
@@ -41,6 +44,19 @@ from tests.factories import COUNTY, T0, TOWNSHIP
 STEP_MINUTES = 10
 NOTICE_DAYS = 7  # 公示 (R1, POLICY-FACTS)
 DAY0 = T0.date()  # the day every test starts on, a Monday
+# What the township finds on a dibao investigation, and what a linked case's officer
+# records at approval (R1).
+HOUSEHOLD = DibaoHousehold(members=3, covered=2, monthly_income=Money.yuan("1200"))
+
+
+def claim_at_approval(case: Case) -> Particulars | None:
+    """What the officer records when approving a linked case: the insurance claim (R9)."""
+    if case.service is not Service.FLEXIBLE_INSURANCE_SUBSIDY:
+        return None
+    male = case.applicant.resident_id.sex is Sex.MALE
+    return InsuranceClaim(Money.yuan("900"), "male" if male else "female_worker")
+
+
 # The day a dibao case received on DAY0 is confirmed: after its seven-day notice (R1).
 GRANT_DAY = DAY0 + timedelta(days=NOTICE_DAYS + 1)
 DIBAO_MATERIALS = frozenset(
@@ -152,9 +168,9 @@ class World:
         return apply_case_event(self.deps, actor, ApplyCaseEvent(case_id, event, **kw))
 
     def prepare_and_verify_dibao(self, case_id: str) -> CaseEventResult:
-        """Record the platform's check report, then verify (the reviewer)."""
+        """Record the platform's check report, then verify with the household found."""
         self.step(self.staff.reviewer, case_id, "record_check_report")
-        return self.step(self.staff.reviewer, case_id, "verify")
+        return self.step(self.staff.reviewer, case_id, "verify", particulars=HOUSEHOLD)
 
     def publish_and_pass_notice(self, case_id: str) -> CaseEventResult:
         """Post the township's opinion (公示) and let its seven days run out (R1)."""
@@ -174,9 +190,10 @@ class World:
 
     def grant_linked(self, case_id: str) -> CaseEventResult:
         """Verify, approve and grant a linked case, each by the officer its department uses."""
-        verifier, decider = self._officers(self.case(case_id).service)
+        service = self.case(case_id).service
+        verifier, decider = self._officers(service)
         self.step(verifier, case_id, "verify")
-        self.step(decider, case_id, "approve")
+        self.step(decider, case_id, "approve", particulars=claim_at_approval(self.case(case_id)))
         return self.step(decider, case_id, "grant")
 
     def refuse_linked(self, case_id: str, reason: str = "not_eligible") -> CaseEventResult:

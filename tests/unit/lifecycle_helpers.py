@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 
 from domain.actors import Actor, Role, system_actor
+from domain.benefits import DibaoHousehold, SelfCareItems
 from domain.cases import (
     APPROVED,
     BENEFIT_GRANTED,
@@ -23,11 +24,20 @@ from domain.cases import (
     Case,
     CaseEvent,
 )
+from domain.eligibility import TrainingGroup
 from domain.facts import CapabilityAssessment, CheckWarning, HouseholdCheckReport
 from domain.identity import ResidentId, check_character
 from domain.lifecycle import CaseRules, Step, apply, open_case
 from domain.money import Money
-from domain.particulars import Particulars, TemporaryKind, TemporaryRequest
+from domain.particulars import (
+    AppraisalClaim,
+    InsuranceClaim,
+    Particulars,
+    TekunCircumstances,
+    TemporaryKind,
+    TemporaryRequest,
+    TrainingClaim,
+)
 from domain.policy import AgeRule
 from domain.policy_defaults import default_policy
 from domain.regions import RegionCode
@@ -221,16 +231,33 @@ def new_case(
     case = open_case(
         case_id=case_id,
         service=service,
-        applicant=Applicant(resident_id(), "张三"),
+        applicant=Applicant(resident_id(ELDERLY_BIRTH if service in ELDERLY else BIRTH), "张三"),
         region=region,
         channel=Channel.WINDOW,
         step=Step(actor=receiver, at=at, materials=supplied),
         rules=rules_for(service, region),
     )
-    case.particulars = particulars
-    if particulars is None and service in EMERGENCY_SERVICES:
-        case.particulars = emergency_request()
+    case.particulars = particulars or default_particulars(service)
     return case
+
+
+# A 59-year-old man applies for most services; a 75-year-old for the elderly subsidies.
+BIRTH, ELDERLY_BIRTH = date(1966, 5, 20), date(1950, 6, 1)
+ELDERLY = frozenset({Service.ELDERLY_LIVING, Service.ELDERLY_NURSING})
+
+
+def default_particulars(service: Service) -> Particulars | None:
+    """What each service's procedure needs, as a typical applicant brings it."""
+    group = TrainingGroup.REGISTERED_UNEMPLOYED
+    typical: dict[Service, Particulars] = {
+        Service.DIBAO: DibaoHousehold(members=3, covered=2, monthly_income=Money.yuan("1200")),
+        Service.TEKUN: TekunCircumstances(True, True, SelfCareItems(*[True] * 6)),
+        Service.TEMPORARY: emergency_request(),
+        Service.FLEXIBLE_INSURANCE_SUBSIDY: InsuranceClaim(Money.yuan("900"), "male"),
+        Service.TRAINING_SUBSIDY: TrainingClaim(group, "电工", "五级"),
+        Service.SKILL_APPRAISAL_SUBSIDY: AppraisalClaim(group, "电工", "五级", True),
+    }
+    return typical.get(service)
 
 
 def emergency_request(yuan: str = "1000", cause: str = "fire") -> TemporaryRequest:

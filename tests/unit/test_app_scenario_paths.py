@@ -298,7 +298,7 @@ def test_an_applicant_one_day_short_of_60_on_the_grant_date_gets_no_living_subsi
 
     assert result.event.at.date() == GRANT_DAY
     assert not world.has_linked(scenario_of(intake), Service.ELDERLY_LIVING)
-    assert branch_states(world, scenario_of(intake))["elderly"] == "elderly_under_age"
+    assert branch_states(world, scenario_of(intake))["elderly"] == "elderly_age_not_met"
 
 
 def test_an_applicant_of_exactly_60_on_the_grant_date_gets_the_living_subsidy_from_the_system(
@@ -334,7 +334,7 @@ def test_with_the_literal_age_rule_an_applicant_of_exactly_60_gets_no_living_sub
     scenario_id = granted_household(world, resident_id(1, born=born_aged(60)))
 
     assert not world.has_linked(scenario_id, Service.ELDERLY_LIVING)
-    assert branch_states(world, scenario_id)["elderly"] == "elderly_under_age"
+    assert branch_states(world, scenario_id)["elderly"] == "elderly_age_not_met"
 
 
 def test_a_receiver_of_the_severe_disability_nursing_subsidy_gets_no_nursing_case(

@@ -34,7 +34,7 @@ from domain.identity import ResidentId
 from domain.scenario import MOVES, Scenario
 from domain.services import Department, Outcome, Service
 from tests.factories import OTHER_TOWNSHIP, resident_id
-from tests.unit.app_helpers import World, born_aged
+from tests.unit.app_helpers import World, born_aged, claim_at_approval
 
 MAX_HOUSEHOLDS = 3
 DECIDED_ONLY_AFTER_DIBAO = frozenset(
@@ -215,8 +215,14 @@ class JointScenarioSteps(RuleBasedStateMachine):
                 world.step(hr, case.id, "verify" if case.state == RECEIVED else "approve")
         elif case.state == APPROVED:
             world.step(hr, case.id, "grant")
+        elif grant and case.state == RECEIVED:
+            world.step(hr, case.id, "verify")
         elif grant:
-            world.step(hr, case.id, "verify" if case.state == RECEIVED else "approve")
+            try:
+                world.step(hr, case.id, "approve", particulars=claim_at_approval(case))
+            except RuleRefused as refused:  # e.g. past retirement: the officer then refuses
+                event(f"approval refused: {refused.code}")
+                world.step(hr, case.id, "reject", reason=refused.code)
         else:
             world.step(hr, case.id, "reject", reason="not_eligible")
 

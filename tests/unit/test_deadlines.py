@@ -8,12 +8,14 @@ import pytest
 
 from adapters.holiday_calendar import china_calendar
 from domain.actors import Actor, Role
+from domain.benefits import DibaoHousehold
 from domain.calendar import WorkingCalendar
 from domain.cases import Applicant, Case
 from domain.deadlines import Deadline, DeadlineStatus, deadline_of
 from domain.facts import HouseholdCheckReport
 from domain.identity import ResidentId
 from domain.lifecycle import CaseRules, Step, apply, open_case
+from domain.money import Money
 from domain.policy_defaults import default_policy
 from domain.regions import RegionCode
 from domain.services import Channel, Service
@@ -49,6 +51,7 @@ def dibao_case(received_on: date, materials: frozenset[str] = COMPLETE) -> Case:
         channel=Channel.WINDOW,
         step=Step(actor=CLERK, at=at(received_on), materials=materials),
         rules=dibao_rules(),
+        particulars=DibaoHousehold(members=2, covered=1, monthly_income=Money.yuan("600")),
     )
 
 

@@ -127,7 +127,7 @@ def test_r7_below_the_age_threshold_on_the_granted_date_no_living_subsidy() -> N
     assert ELDERLY_LIVING not in opened(commands)
     assert QueryDisabilityRegister() not in commands
     move = moves_of(scenario)["elderly"]
-    assert (move.rule, move.reason) == ("R7", "below_age_threshold")
+    assert (move.rule, move.reason) == ("R7", "age_rule_not_met")
 
 
 def test_r7_at_exactly_60_on_the_granted_date_the_living_subsidy_is_granted() -> None:
@@ -148,7 +148,7 @@ def test_r7_at_exactly_60_the_literal_reading_grants_no_living_subsidy() -> None
     commands = feed(scenario, "dibao_granted", age_rule=AgeRule(inclusive=False))
 
     assert ELDERLY_LIVING not in opened(commands)
-    assert moves_of(scenario)["elderly"].reason == "below_age_threshold"
+    assert moves_of(scenario)["elderly"].reason == "age_rule_not_met"
 
 
 @pytest.mark.parametrize("inclusive", [True, False])

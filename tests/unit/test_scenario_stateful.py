@@ -74,6 +74,13 @@ COMMANDS_OF_MOVE: Mapping[tuple[str, str], tuple[Command, ...]] = {
     ),
     ("awaiting_recognition", "subsidy_deciding"): (OpenLinkedCase(SUBSIDY, "R9", "recognised"),),
 }
+# A fact whose move asks for something else than the move's usual commands.
+COMMANDS_OF_FACT: Mapping[str, tuple[Command, ...]] = {
+    # R7: a lower severe-disability subsidy gives way to the elderly nursing subsidy.
+    "disability_subsidy_lower": (
+        OpenLinkedCase(NURSING, "R7", "severe_disability_subsidy_lower"),
+    ),
+}
 
 # Each parallel region's states, and whether each is final, read from the chart.
 REGIONS: Mapping[str, Mapping[str, bool]] = {
@@ -136,7 +143,10 @@ class JointScenarioFacts(RuleBasedStateMachine):
         for move in recorded.moves:
             assert MOVES[(move.from_state, move.to_state)] == (move.rule, move.reason)
             assert move.from_state in before
-            expected.update(COMMANDS_OF_MOVE.get((move.from_state, move.to_state), ()))
+            usual = COMMANDS_OF_MOVE.get((move.from_state, move.to_state), ())
+            expected.update(
+                COMMANDS_OF_FACT.get(fact, usual) if move.branch == "elderly" else usual
+            )
         assert Counter(commands) == expected
         if self.dibao_refused:
             assert not opened(commands) & NEVER_AFTER_REFUSAL
