@@ -11,11 +11,13 @@ from application.commands import SubmitApplication
 from application.dependencies import Dependencies
 from application.orchestration import ScenarioRunner
 from domain import lifecycle
-from domain.actors import Actor
+from domain.actors import Actor, system_actor
 from domain.cases import Applicant, Case
+from domain.decisions import waiting_after_refusal
+from domain.eligibility import Finding
 from domain.identity import ResidentId
 from domain.lifecycle import CaseRules, Step
-from domain.notices import OneTimeNotice, notice_for_case
+from domain.notices import NoticeReason, OneTimeNotice, notice_for_case
 from domain.regions import RegionCode
 from domain.scenario import (
     CheckHistory,
@@ -25,6 +27,11 @@ from domain.scenario import (
     Scenario,
 )
 from domain.services import Service
+from ports.storage import UnitOfWork
+
+# Services whose refusal makes a new application wait, unless circumstances change (R1).
+WAITING_AFTER_REFUSAL = frozenset({Service.DIBAO, Service.TEKUN})
+WAIT_CODE = "refused_within_waiting_period"
 
 PENDING_LABELS: Mapping[type, str] = {
     CheckHistory: "历史救助记录查询中（R6），查询完成后继续办理",
@@ -81,14 +88,36 @@ def submit_application(
             case.scenario_id = subject.id
             runner.start(subject)
             uow.scenarios.add(subject)
+        elif command.service in WAITING_AFTER_REFUSAL:
+            runner.wait = _not_accept_within_wait(deps, uow, case, rules)
         runner.flush()
         uow.commit()
     calendar = deps.calendar.with_days_off(rules.region.days_off)
+    wait = runner.wait
+    refusals = () if wait is None or wait.met else (NoticeReason(WAIT_CODE, wait.text, "R1"),)
     notice = notice_for_case(
         case,
         rules.guide,
         calendar,
         blocking_records=runner.blocking,
         pending=pending_items(subject),
+        refusals=refusals,
     )
     return IntakeResult(case, notice, subject, tuple(runner.opened))
+
+
+def _not_accept_within_wait(
+    deps: Dependencies, uow: UnitOfWork, case: Case, rules: CaseRules
+) -> Finding | None:
+    """R1: refused within the waiting period and no change declared: not accepted.
+
+    Tekun is checked against this system's cases (dibao also against the platform's
+    records, in the joint scenario's history check).
+    """
+    others = uow.cases.of_person(case.applicant.resident_id)
+    today = case.received_at.date()
+    wait = waiting_after_refusal(case, others, (), today, deps.policy.eligibility)
+    if wait is not None and not wait.met:
+        step = Step(system_actor(case.region), case.received_at, WAIT_CODE, wait.text, "R1")
+        lifecycle.apply(case, "not_accept", step, rules)
+    return wait

@@ -18,6 +18,8 @@ from application.dependencies import Dependencies
 from domain import lifecycle, scenario
 from domain.actors import system_actor
 from domain.cases import APPROVED, BENEFIT_GRANTED, CLOSED, Case, CaseEvent, Hold
+from domain.decisions import waiting_after_refusal
+from domain.eligibility import Finding
 from domain.facts import EXCLUSIVE_SERVICES, AssistanceRecord, RecordStatus
 from domain.lifecycle import CaseRules, Step
 from domain.scenario import (
@@ -86,6 +88,7 @@ class ScenarioRunner:
         self.uow = uow
         self.now = now
         self.blocking: tuple[AssistanceRecord, ...] = ()
+        self.wait: Finding | None = None  # the wait after a refusal, where one applies
         self._cases: dict[str, Case] = {}
         self._new: list[str] = []
 
@@ -170,15 +173,25 @@ class ScenarioRunner:
         return None
 
     def _check_history(self, subject: Scenario) -> str:
-        """R6: this system's open dibao or tekun cases first, then the platform's history."""
+        """R6: this system's open dibao or tekun cases first, then the platform's history;
+        R1: an earlier refusal within the waiting period, unless a change is declared."""
         dibao = self._case(subject.dibao_case_id)
         self.blocking = local_blocking_records(self.uow, dibao)
+        records: tuple[AssistanceRecord, ...] = ()
         if not self.blocking:
             history = self.deps.platform.history_of(dibao.applicant.resident_id)
-            self.blocking = history.blocking_records()
+            self.blocking, records = history.blocking_records(), history.records
         if dibao.hold == HISTORY_HOLD:
             self._step(subject, Service.DIBAO, "release", reason="history_checked", rule="R6")
-        return "history_blocked" if self.blocking else "history_clear"
+        if self.blocking:
+            return "history_blocked"
+        others = self.uow.cases.of_person(dibao.applicant.resident_id)
+        self.wait = waiting_after_refusal(
+            dibao, others, records, self.now.date(), self.deps.policy.eligibility
+        )
+        return (
+            "refused_recently" if self.wait is not None and not self.wait.met else "history_clear"
+        )
 
     def _hold_dibao(self, subject: Scenario) -> None:
         dibao = self._case(subject.dibao_case_id)
@@ -201,13 +214,16 @@ class ScenarioRunner:
 
     def _not_accept(self, subject: Scenario, command: NotAcceptDibao) -> None:
         records = "；".join(f"{r.service.label}（{r.status.label}）" for r in self.blocking)
+        note = f"已有救助记录：{records}" if records else ""
+        if self.wait is not None:
+            note = self.wait.text
         self._step(
             subject,
             Service.DIBAO,
             "not_accept",
             reason=command.reason,
             rule=command.rule,
-            note=f"已有救助记录：{records}" if records else "",
+            note=note,
         )
 
     def _open(self, subject: Scenario, command: OpenLinkedCase) -> str | None:

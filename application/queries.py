@@ -8,18 +8,30 @@ from collections.abc import Mapping
 from attrs import evolve, frozen
 
 from application.access import ensure_covers
+from application.context import decision_context
 from application.dependencies import Dependencies
 from application.intake import pending_items
 from domain import lifecycle
 from domain import scenario as chart
 from domain.actors import Actor
 from domain.cases import STATE_LABELS, Case, CaseEvent
-from domain.deadlines import Deadline, DeadlineStatus, deadline_of
+from domain.deadlines import (
+    DECIDED_STATES,
+    Deadline,
+    DeadlineStatus,
+    StageDeadline,
+    deadline_of,
+    stage_deadline_of,
+)
+from domain.decision_notices import DecisionNotice, decision_notice
+from domain.decisions import DecisionContext, propose
+from domain.eligibility import Proposal
 from domain.notices import OneTimeNotice, notice_for_case
 from domain.regions import RegionCode
 from domain.scenario import Scenario, ScenarioEvent
 from domain.services import Service
-from ports.storage import CaseQuery
+from ports.errors import RegistryError
+from ports.storage import CaseQuery, UnitOfWork
 
 
 @frozen
@@ -42,11 +54,16 @@ class TimelineEntry:
 
 @frozen
 class CaseView:
+    """A case as an officer reads it: what happened, what is due, what the rules say."""
+
     case: Case
     timeline: tuple[TimelineEntry, ...]
     deadline: Deadline | None
+    stage: StageDeadline | None  # the limit of the current step of its procedure
     allowed_events: tuple[str, ...]
     notice: OneTimeNotice
+    proposal: Proposal | None  # the conditions checked, for the officer (never a decision)
+    decision: DecisionNotice | None  # the written notice, once decided
 
 
 @frozen
@@ -112,25 +129,45 @@ def timeline_of(events: list[CaseEvent]) -> tuple[TimelineEntry, ...]:
 
 
 def get_case(deps: Dependencies, actor: Actor, case_id: str) -> CaseView:
-    """A case with its timeline, running deadline, allowed events and notice."""
+    """A case with its timeline, deadlines, allowed events, notices and proposal."""
     with deps.uow() as uow:
         case = uow.cases.get(case_id)
-    ensure_covers(actor, case.region, case.id)
-    return _view(deps, case)
+        ensure_covers(actor, case.region, case.id)
+        context = _context(deps, uow, case)
+    rules = lifecycle.CaseRules.for_case(deps.policy, case.service, case.region)
+    calendar = deps.calendar.with_days_off(rules.region.days_off)
+    now = deps.clock.now()
+    due_soon = deps.policy.parameters.due_soon_working_days
+    decided = case.state in DECIDED_STATES
+    return CaseView(
+        case=case,
+        timeline=timeline_of(case.events),
+        deadline=_deadline(deps, case),
+        stage=stage_deadline_of(case, rules.guide, calendar, now=now, due_soon_days=due_soon),
+        allowed_events=lifecycle.allowed_events(case),
+        notice=notice_for_case(case, rules.guide, calendar),
+        proposal=None if decided else propose(case, rules.eligibility, context, now.date()),
+        decision=(
+            decision_notice(case, rules.guide, calendar, rules.parameters) if decided else None
+        ),
+    )
 
 
-def _view(deps: Dependencies, case: Case) -> CaseView:
+def _context(deps: Dependencies, uow: UnitOfWork, case: Case) -> DecisionContext:
+    """The decision context, with registry answers where they can be had now: a proposal
+    made without them says what it could not check (needs_information)."""
+    try:
+        return decision_context(deps, uow, case, registries=True)
+    except RegistryError:
+        return decision_context(deps, uow, case, registries=False)
+
+
+def _deadline(deps: Dependencies, case: Case) -> Deadline | None:
     rules = lifecycle.CaseRules.for_case(deps.policy, case.service, case.region)
     calendar = deps.calendar.with_days_off(rules.region.days_off)
     today = deps.clock.now().date()
     due_soon = deps.policy.parameters.due_soon_working_days
-    return CaseView(
-        case=case,
-        timeline=timeline_of(case.events),
-        deadline=deadline_of(case, rules.guide, calendar, today=today, due_soon_days=due_soon),
-        allowed_events=lifecycle.allowed_events(case),
-        notice=notice_for_case(case, rules.guide, calendar),
-    )
+    return deadline_of(case, rules.guide, calendar, today=today, due_soon_days=due_soon)
 
 
 def list_cases(deps: Dependencies, actor: Actor, query: CaseQuery) -> list[Case]:
@@ -165,7 +202,7 @@ def cases_by_deadline(
         cases = uow.cases.find(CaseQuery(within=region, open_only=True, limit=1_000_000))
     items = []
     for case in cases:
-        deadline = _view(deps, case).deadline
+        deadline = _deadline(deps, case)
         if deadline is not None and deadline.status is not DeadlineStatus.ON_TIME:
             items.append(DeadlineItem(case, deadline))
     return sorted(items, key=lambda i: (i.deadline.due, i.case.id))

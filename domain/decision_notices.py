@@ -10,12 +10,12 @@ is kept by construction; `issue_by` states it for the file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
 
 from attrs import frozen
 
+from domain.benefits import BenefitDecision, ComputationLine
 from domain.calendar import WorkingCalendar
 from domain.cases import APPROVED, BENEFIT_GRANTED, CLOSED, Case, CaseEvent
 from domain.errors import InvalidValue
@@ -52,14 +52,6 @@ _KIND_OF_OUTCOME = {
 
 
 @frozen
-class DecisionLine:
-    """One explained line of a decision: a label and its value (an amount, a level)."""
-
-    label: str
-    value: str
-
-
-@frozen
 class DecisionNotice:
     """What a person is told of a decision, once it is taken."""
 
@@ -70,8 +62,8 @@ class DecisionNotice:
     decided_on: date
     basis: tuple[str, ...]
     reasons: tuple[NoticeReason, ...]
-    lines: tuple[DecisionLine, ...]  # the computation of an approved amount, step by step
-    note: str  # the officer's words, or the system's explanation
+    lines: tuple[ComputationLine, ...]  # how an approved amount was computed, step by step
+    note: str  # the officer's words, or the system's explanation (the higher one kept)
     objection_route: str
     complaint: str
     issue_by: date | None  # the written refusal is due by this day (R1)
@@ -82,12 +74,10 @@ def decision_notice(
     guide: ServiceGuide,
     calendar: WorkingCalendar,
     parameters: Parameters,
-    *,
-    lines: Iterable[DecisionLine] = (),
 ) -> DecisionNotice:
     """The notice of the case's decision; refuses a case that is not decided yet.
 
-    `lines` are the explained computation of an approved benefit, where there is one.
+    An approval shows the benefit computed at confirmation, line by line.
     """
     if guide.service is not case.service:
         raise InvalidValue("guide", "办事指南与案件的事项不一致", rule="R11")
@@ -102,6 +92,10 @@ def decision_notice(
         days = guide.notice_procedure.refusal_notice_working_days
         issue_by = calendar.add_working_days(decided_on, days).day
     route = parameters.objection_route
+    benefit = case.benefit if kind is DecisionKind.APPROVED else None
+    note = decision.note
+    if isinstance(benefit, BenefitDecision) and benefit.note:
+        note = "；".join(n for n in (benefit.note, note) if n)
     return DecisionNotice(
         kind=kind,
         service_label=case.service.label,
@@ -110,8 +104,8 @@ def decision_notice(
         decided_on=decided_on,
         basis=guide.basis,
         reasons=reasons,
-        lines=tuple(lines),
-        note=decision.note,
+        lines=benefit.lines if benefit is not None else (),
+        note=note,
         objection_route=route.text if route is not None else "",
         complaint=default_complaint(guide.department),
         issue_by=issue_by,

@@ -18,6 +18,7 @@ Facts about the person beyond the case (other cases, registry answers) come in a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from attrs import evolve, frozen
@@ -46,6 +47,7 @@ from domain.eligibility import (
     EligibilityParameters,
     ExclusiveHolding,
     Finding,
+    PastRefusal,
     PriorClaim,
     PriorHelp,
     Proposal,
@@ -56,10 +58,11 @@ from domain.eligibility import (
     propose_tekun,
     propose_training_subsidy,
     propose_unemployment_registration,
+    refusal_wait,
     same_cause_within_a_year,
 )
 from domain.errors import InvalidValue, PolicyError
-from domain.facts import DisabilityStatus, UnemploymentStatus
+from domain.facts import AssistanceRecord, DisabilityStatus, RecordStatus, UnemploymentStatus
 from domain.particulars import (
     AppraisalClaim,
     DifficultyDeclaration,
@@ -70,7 +73,7 @@ from domain.particulars import (
     TrainingClaim,
 )
 from domain.policy import DatedAmount, Parameters, RegionParameters
-from domain.services import Service
+from domain.services import Outcome, Service
 
 Benefit = BenefitDecision | SubsidyAmount
 
@@ -136,6 +139,35 @@ def limit_on_refusal(case: Case, reason: str) -> Refusal | None:
     """A reason the rules forbid for refusing or not accepting this service."""
     finding = forbidden_refusal(case.service, reason)
     return None if finding is None else Refusal(finding.code, finding.rule, finding.text)
+
+
+def waiting_after_refusal(
+    case: Case,
+    others: Iterable[Case],
+    records: Iterable[AssistanceRecord],
+    today: date,
+    eligibility: EligibilityParameters,
+) -> Finding | None:
+    """The wait after an earlier refusal of the same service, from this system's cases
+    and the platform's records; met when the applicant declared a change (R1)."""
+    refusals = [
+        PastRefusal(o.service, o.closure.at.astimezone(case.received_at.tzinfo).date(), o.id)
+        for o in others
+        if o.id != case.id and o.closure is not None and o.closure.outcome is Outcome.REJECTED
+    ]
+    refusals += [
+        PastRefusal(r.service, r.since, r.reference or "山东社会救助数字平台")
+        for r in records
+        if r.status is RecordStatus.REFUSED
+    ]
+    return refusal_wait(
+        case.service,
+        refusals,
+        today,
+        months=eligibility.refusal_wait_months,
+        declared_change=case.declared_change,
+        source=eligibility.refusal_wait_source,
+    )
 
 
 def _unmet(proposal: Proposal, code: str) -> Finding | None:

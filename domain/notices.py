@@ -112,16 +112,18 @@ def notice_for_application(
     pending: Iterable[str] = (),
     complaint: str | None = None,
     applicant_name: str = "",
+    refusals: Iterable[NoticeReason] = (),
 ) -> OneTimeNotice:
     """The notice on an application: all missing materials, and why it is not accepted.
 
-    `blocking_records` are the R6 records (`AssistanceHistory.blocking_records()`); any
-    of them means not accepted, and then neither missing materials nor a deadline are
+    `blocking_records` are the R6 records (`AssistanceHistory.blocking_records()`) and
+    `refusals` any other reason not to accept (the wait after a refusal, R1); any of
+    them means not accepted, and then neither missing materials nor a deadline are
     told, as nothing will be handled. A warning is explained and never changes
     `accepted`. The deadline is the nominal one from `received_on`; a material request
     later stops the clock (see `domain.deadlines`).
     """
-    refusals = tuple(_blocking_reason(r) for r in blocking_records)
+    refusals = (*(_blocking_reason(r) for r in blocking_records), *refusals)
     explanations = tuple(_warning_reason(w) for w in warnings)
     accepted = not refusals
     due = calendar.add_working_days(received_on, guide.time_limit.working_days)
@@ -147,6 +149,7 @@ def notice_for_case(
     blocking_records: Iterable[AssistanceRecord] = (),
     pending: Iterable[str] = (),
     complaint: str | None = None,
+    refusals: Iterable[NoticeReason] = (),
 ) -> OneTimeNotice:
     """The application notice of a recorded case: its materials, day and check report."""
     if guide.service is not case.service:
@@ -162,6 +165,7 @@ def notice_for_case(
         pending=pending,
         complaint=complaint,
         applicant_name=case.applicant.name,
+        refusals=refusals,
     )
 
 

@@ -235,6 +235,24 @@ MOVES: Mapping[tuple[str, str], tuple[str, str]] = {
     ("subsidy_deciding", "subsidy_not_granted"): ("R9", "subsidy_refused"),
 }
 
+# Where one move has more than one meaning, the fact that caused it says which.
+MOVES_BY_FACT: Mapping[tuple[str, str, str], tuple[str, str]] = {
+    ("checking_history", "not_accepted", "refused_recently"): (
+        "R1",
+        "refused_within_waiting_period",
+    ),
+    ("checking_disability", "assessing_capability", "disability_subsidy_lower"): (
+        "R7",
+        "severe_disability_subsidy_lower_elderly_kept",
+    ),
+}
+
+
+def move_meaning(source: str, target: str, fact: str) -> tuple[str, str]:
+    """The rule and reason code of a move caused by `fact`."""
+    return MOVES_BY_FACT.get((source, target, fact)) or MOVES[(source, target)]
+
+
 STATE_LABELS: Mapping[str, str] = {
     "scenario": "联办流程",
     "checking_history": "查询历史救助记录",
@@ -390,6 +408,8 @@ class JointScenario(StateChart[Scenario]):
 
     history_clear = checking_history.to(in_progress, on="record_and_query")
     history_blocked = checking_history.to(not_accepted, on="not_accept")
+    # R1: refused within the waiting period, and no change of circumstances declared.
+    refused_recently = checking_history.to(not_accepted, on="not_accept_within_wait")
     done_state_in_progress = in_progress.to(completed)
 
     def __init__(self, scenario: Scenario) -> None:
@@ -413,6 +433,9 @@ class JointScenario(StateChart[Scenario]):
 
     def not_accept(self) -> None:
         self.commands.append(NotAcceptDibao(reason="dibao_or_tekun_on_record"))
+
+    def not_accept_within_wait(self) -> None:
+        self.commands.append(NotAcceptDibao(reason="refused_within_waiting_period", rule="R1"))
 
     def grant_living_subsidy(self) -> None:
         self.commands += [
@@ -502,7 +525,7 @@ def branch_state(scenario: Scenario, branch: str) -> tuple[str | None, bool]:
     return state, state is not None and state in _FINAL_STATES
 
 
-def _moves(before: frozenset[str], entered: list[str]) -> tuple[BranchMove, ...]:
+def _moves(before: frozenset[str], entered: list[str], fact: str) -> tuple[BranchMove, ...]:
     """How each level moved from `before` to the states it entered, with rule and reason."""
     moves = []
     for branch, states in _LEVELS.items():
@@ -510,7 +533,7 @@ def _moves(before: frozenset[str], entered: list[str]) -> tuple[BranchMove, ...]
         new = [s for s in entered if s in states]
         if old and new:
             (source,), target = old, new[-1]
-            rule, reason = MOVES[(source, target)]
+            rule, reason = move_meaning(source, target, fact)
             moves.append(BranchMove(branch, source, target, rule, reason))
     return tuple(sorted(moves, key=lambda m: entered.index(m.to_state)))
 
@@ -542,7 +565,7 @@ def react(
             seq=len(scenario.events) + 1,
             event=event,
             at=at,
-            moves=_moves(before, machine.entered),
+            moves=_moves(before, machine.entered, event),
             commands=commands,
         )
     )

@@ -154,13 +154,49 @@ class World:
         *,
         region: RegionCode = TOWNSHIP,
         channel: Channel = Channel.WINDOW,
+        declared_change: str = "",
     ) -> IntakeResult:
         """A dibao application at the window, received by the clerk now."""
         self.tick()
         command = SubmitApplication(
-            Service.DIBAO, person.reveal(), name, str(region), channel, materials
+            Service.DIBAO,
+            person.reveal(),
+            name,
+            str(region),
+            channel,
+            materials,
+            declared_change=declared_change,
         )
         return submit_application(self.deps, self.staff.clerk, command)
+
+    def submit(
+        self,
+        service: Service,
+        person: ResidentId,
+        *,
+        particulars: Particulars | None = None,
+        declared_change: str = "",
+        name: str = "张三",
+    ) -> IntakeResult:
+        """An application for any service with every required material, received now."""
+        self.tick()
+        guide = self.deps.policy.guide(service)
+        materials = frozenset(m.code for m in guide.required_materials)
+        command = SubmitApplication(
+            service,
+            person.reveal(),
+            name,
+            str(TOWNSHIP),
+            materials=materials,
+            particulars=particulars,
+            declared_change=declared_change,
+        )
+        receiver = (
+            self._officers(service)[0]
+            if service.department is Department.HUMAN_RESOURCES
+            else self.staff.clerk
+        )
+        return submit_application(self.deps, receiver, command)
 
     def step(self, actor: Actor, case_id: str, event: str, **kw: Any) -> CaseEventResult:
         """One lifecycle step by `actor`, a few minutes after the previous one."""

@@ -81,13 +81,14 @@ def test_an_application_is_received_at_the_clocks_time(world: World) -> None:
 def test_a_new_application_after_a_refusal_is_recorded_while_a_registration_is_open(
     world: World,
 ) -> None:
-    """R4: a household applying again after a refusal is recorded, whatever is open."""
+    """R4: a household applying again after a refusal is recorded, whatever is open
+    (within six months of the refusal it declares a change of circumstances, R1)."""
     applicant = person()
     first = world.submit_dibao(applicant)
     world.prepare_and_verify_dibao(first.case.id)
     world.refuse_dibao(first.case.id)  # its registration case stays open (R8)
 
-    again = world.submit_dibao(applicant)
+    again = world.submit_dibao(applicant, declared_change="家中一人失业")
 
     assert world.case(again.case.id).state == RECEIVED
 

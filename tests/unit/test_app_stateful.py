@@ -31,7 +31,7 @@ from domain.cases import APPROVED, BENEFIT_GRANTED, CLOSED, RECEIVED, VERIFIED, 
 from domain.errors import DomainError, RuleRefused
 from domain.facts import AssistanceRecord, DisabilityStatus, RecordStatus
 from domain.identity import ResidentId
-from domain.scenario import MOVES, Scenario
+from domain.scenario import MOVES, Scenario, move_meaning
 from domain.services import Department, Outcome, Service
 from tests.factories import OTHER_TOWNSHIP, resident_id
 from tests.unit.app_helpers import World, born_aged, claim_at_approval
@@ -330,7 +330,9 @@ class JointScenarioSteps(RuleBasedStateMachine):
             for recorded in scenario.events:
                 for move in recorded.moves:
                     assert (move.from_state, move.to_state) in MOVES
-                    assert (move.rule, move.reason) == MOVES[(move.from_state, move.to_state)]
+                    assert (move.rule, move.reason) == move_meaning(
+                        move.from_state, move.to_state, recorded.event
+                    )
 
     @invariant()
     def nothing_is_left_outstanding_while_every_registry_answers(self) -> None:

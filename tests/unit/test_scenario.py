@@ -11,7 +11,6 @@ from domain.cases import Applicant
 from domain.errors import IllegalTransition
 from domain.policy import AgeRule
 from domain.scenario import (
-    MOVES,
     RECOGNITION_HOLD,
     BranchMove,
     CheckHistory,
@@ -25,6 +24,7 @@ from domain.scenario import (
     ReleaseLinkedCase,
     Scenario,
     allowed_facts,
+    move_meaning,
     scenario_events,
     start,
 )
@@ -76,7 +76,7 @@ def test_r6_a_started_scenario_waits_for_the_history_check_and_starts_only_once(
 
     assert scenario.configuration == {"checking_history"}
     assert again == ()
-    assert set(allowed_facts(scenario)) == {"history_clear", "history_blocked"}
+    assert set(allowed_facts(scenario)) == {"history_clear", "history_blocked", "refused_recently"}
 
 
 def test_r6_start_returns_the_history_check_command() -> None:
@@ -429,7 +429,10 @@ def test_every_recorded_move_has_its_rule_and_reason_from_moves(facts: list[str]
     for recorded in scenario.events:
         assert recorded.moves
         for move in recorded.moves:
-            assert MOVES[(move.from_state, move.to_state)] == (move.rule, move.reason)
+            assert move_meaning(move.from_state, move.to_state, recorded.event) == (
+                move.rule,
+                move.reason,
+            )
 
 
 @pytest.mark.parametrize(
@@ -535,3 +538,14 @@ def test_dibao_refused_is_illegal_once_dibao_was_granted() -> None:
 
     with pytest.raises(IllegalTransition):
         feed(scenario, "dibao_refused")
+
+
+def test_r1_a_refusal_within_the_waiting_period_ends_the_scenario_as_not_accepted() -> None:
+    scenario = new_scenario()
+
+    commands = feed(scenario, "refused_recently")
+
+    (move,) = scenario.events[-1].moves
+    assert scenario.is_in("not_accepted")
+    assert commands == (NotAcceptDibao(reason="refused_within_waiting_period", rule="R1"),)
+    assert (move.rule, move.reason) == ("R1", "refused_within_waiting_period")

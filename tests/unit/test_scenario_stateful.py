@@ -20,7 +20,6 @@ from domain.ages import age_on
 from domain.errors import IllegalTransition
 from domain.policy import AgeRule
 from domain.scenario import (
-    MOVES,
     RECOGNITION_HOLD,
     Command,
     EndLinkedCase,
@@ -32,6 +31,7 @@ from domain.scenario import (
     RecordOnPlatform,
     ReleaseLinkedCase,
     allowed_facts,
+    move_meaning,
     react,
     scenario_events,
 )
@@ -75,9 +75,13 @@ COMMANDS_OF_MOVE: Mapping[tuple[str, str], tuple[Command, ...]] = {
     ("awaiting_recognition", "subsidy_deciding"): (OpenLinkedCase(SUBSIDY, "R9", "recognised"),),
 }
 # A fact whose move asks for something else than the move's usual commands.
-COMMANDS_OF_FACT: Mapping[str, tuple[Command, ...]] = {
+COMMANDS_OF_FACT: Mapping[tuple[str, str, str], tuple[Command, ...]] = {
+    # R1: refused within the waiting period, without a declared change.
+    ("checking_history", "not_accepted", "refused_recently"): (
+        NotAcceptDibao(reason="refused_within_waiting_period", rule="R1"),
+    ),
     # R7: a lower severe-disability subsidy gives way to the elderly nursing subsidy.
-    "disability_subsidy_lower": (
+    ("checking_disability", "assessing_capability", "disability_subsidy_lower"): (
         OpenLinkedCase(NURSING, "R7", "severe_disability_subsidy_lower"),
     ),
 }
@@ -141,12 +145,13 @@ class JointScenarioFacts(RuleBasedStateMachine):
         assert (recorded.event, recorded.at, recorded.commands) == (fact, self.now, commands)
         expected: Counter[Command] = Counter()
         for move in recorded.moves:
-            assert MOVES[(move.from_state, move.to_state)] == (move.rule, move.reason)
+            assert move_meaning(move.from_state, move.to_state, recorded.event) == (
+                move.rule,
+                move.reason,
+            )
             assert move.from_state in before
             usual = COMMANDS_OF_MOVE.get((move.from_state, move.to_state), ())
-            expected.update(
-                COMMANDS_OF_FACT.get(fact, usual) if move.branch == "elderly" else usual
-            )
+            expected.update(COMMANDS_OF_FACT.get((move.from_state, move.to_state, fact), usual))
         assert Counter(commands) == expected
         if self.dibao_refused:
             assert not opened(commands) & NEVER_AFTER_REFUSAL
