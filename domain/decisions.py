@@ -124,6 +124,9 @@ def limit_on_decision(case: Case, event: str, context: DecisionContext) -> Refus
             particulars.group, particulars.first_certificate, context.prior_claims
         )
         findings.append(_unmet(proposal, "appraisal_subsidy_not_granted_before"))
+        findings.append(_unmet(proposal, "first_certificate"))
+    if isinstance(particulars, TrainingClaim | AppraisalClaim) and particulars.group is None:
+        return Refusal("training_group_missing", "R1", "须确定申领人员属于五类人员中的哪一类")
     claims = {
         Service.TRAINING_SUBSIDY: TrainingClaim,
         Service.SKILL_APPRAISAL_SUBSIDY: AppraisalClaim,
@@ -273,7 +276,8 @@ def compute_benefit(
             standard = _standard(region, on)
             if isinstance(standard, Refusal):
                 return standard
-            return dibao_benefit(particulars, standard, confirmed_on=on)
+            tiers = region.dibao_tiers_on(on)
+            return dibao_benefit(particulars, standard, confirmed_on=on, tiers=tiers)
         case Service.TEKUN:
             found = particulars if isinstance(particulars, TekunCircumstances) else None
             if found is None or found.self_care is None:

@@ -20,7 +20,7 @@ from domain.regions import RegionCode, RegionLevel
 from domain.services import Department, Service
 
 if TYPE_CHECKING:  # both modules build on the value classes here
-    from domain.benefits import BenefitParameters
+    from domain.benefits import BenefitParameters, DibaoTierTable
     from domain.eligibility import EligibilityParameters
 
 
@@ -168,6 +168,13 @@ class RegionParameters:
     source: Source = Source("RULES.md R13; POLICY-FACTS 谁确认", "SD")
     # Temporary assistance a township may approve on its own; above it the county does.
     township_approval_cap: DatedAmount | None = None
+    # Where a region pays dibao in tiers (分档) instead of the gap to the standard.
+    dibao_tiers: tuple[DibaoTierTable, ...] = ()
+
+    def dibao_tiers_on(self, day: date) -> DibaoTierTable | None:
+        """The tier table in force on `day`, if the region has one."""
+        in_force = [t for t in self.dibao_tiers if t.effective_from <= day]
+        return max(in_force, key=lambda t: t.effective_from, default=None)
 
     def dibao_standard_on(self, day: date) -> DatedAmount | None:
         """The standard in force on `day`: the latest one effective on or before it."""

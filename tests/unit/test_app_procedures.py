@@ -6,9 +6,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from attrs import evolve
 
 from application.queries import get_case
-from domain.benefits import BenefitDecision, SelfCareItems, SubsidyAmount
+from domain.benefits import (
+    BenefitDecision,
+    DibaoTier,
+    DibaoTierTable,
+    SelfCareItems,
+    SubsidyAmount,
+)
 from domain.cases import APPROVED, BENEFIT_GRANTED, CLOSED, VERIFIED
 from domain.decision_notices import DecisionKind
 from domain.eligibility import TrainingGroup, Verdict
@@ -23,6 +30,8 @@ from domain.particulars import (
     TemporaryRequest,
     TrainingClaim,
 )
+from domain.policy import Source
+from domain.policy_defaults import default_policy
 from domain.services import Outcome, Service
 from tests.factories import resident_id
 from tests.unit.app_helpers import HOUSEHOLD, World, born_aged, scenario_of
@@ -409,3 +418,52 @@ def test_a_granted_dibao_case_has_no_proposal_but_a_decision(world: World) -> No
     assert view.proposal is None
     assert view.decision is not None
     assert view.deadline is None
+
+
+def test_r1_a_region_with_a_tiered_table_pays_dibao_by_its_tiers() -> None:
+    """Income 400 yuan per member falls in the second tier: 500 yuan per person covered."""
+    policy = default_policy()
+    tiers = DibaoTierTable(
+        (
+            DibaoTier(Money.yuan("200"), Money.yuan("700")),
+            DibaoTier(Money.yuan("500"), Money.yuan("500")),
+            DibaoTier(None, Money.yuan("200")),
+        ),
+        Source("示例分档标准", "?"),
+        date(2026, 1, 1),
+    )
+    regions = tuple(
+        evolve(r, dibao_tiers=(tiers,)) if str(r.region) == "370102" else r for r in policy.regions
+    )
+    world = World(policy=evolve(policy, regions=regions))
+    intake = world.submit_dibao(resident_id(1))
+    world.prepare_and_verify_dibao(intake.case.id)
+
+    world.grant_dibao(intake.case.id)
+
+    benefit = world.case(intake.case.id).benefit
+    assert isinstance(benefit, BenefitDecision)
+    assert benefit.monthly == Money.yuan("1000")  # 500 x 2 covered
+
+
+def test_r1_the_appraisal_subsidy_is_only_for_a_first_certificate(world: World) -> None:
+    group = TrainingGroup.GRADUATION_YEAR_GRADUATE
+    particulars = AppraisalClaim(group, "电工", "五级", first_certificate=False)
+    intake = world.submit(Service.SKILL_APPRAISAL_SUBSIDY, resident_id(8), particulars=particulars)
+    world.step(world.staff.hr, intake.case.id, "verify")
+
+    with pytest.raises(RuleRefused) as refused:
+        world.step(world.staff.hr, intake.case.id, "approve")
+
+    assert refused.value.code == "first_certificate"
+
+
+def test_r1_a_training_subsidy_needs_one_of_the_five_groups(world: World) -> None:
+    particulars = TrainingClaim(None, "电工", "五级")
+    intake = world.submit(Service.TRAINING_SUBSIDY, resident_id(8), particulars=particulars)
+    world.step(world.staff.hr, intake.case.id, "verify")
+
+    with pytest.raises(RuleRefused) as refused:
+        world.step(world.staff.hr, intake.case.id, "approve")
+
+    assert refused.value.code == "training_group_missing"
