@@ -70,6 +70,7 @@ class Household:
     missing: tuple[str, ...] = ()
     dispute: bool = False
     channel: Channel = Channel.WINDOW
+    objection: bool = False  # an objection during the public notice (公示, R1)
     members: int = 2  # found by the township's investigation (R1)
     monthly_income: str = "600"  # yuan, the household's
     severe_disability_monthly: str | None = None  # yuan, where the register says
@@ -147,9 +148,10 @@ HOUSEHOLDS: tuple[Household, ...] = (
         "钱卫东",
         date(1971, 2, 3),
         "370112001",
-        "55岁；已失业登记；认定通过；社保补贴不予批准",
+        "55岁；公示期间有人提出异议，重新调查后再次公示；已失业登记；认定通过；社保补贴不予批准",
         registered=True,
         subsidy=REFUSE,
+        objection=True,
     ),
     Household(
         "H9",
@@ -332,14 +334,30 @@ class Demo:
                 note="申请人称车辆已于2025年转让",
             )
             self._act(staff.reviewer, dibao, "record_check_report")
-        found = DibaoHousehold(
-            household.members, household.members, Money.yuan(household.monthly_income)
-        )
-        self._act(staff.reviewer, dibao, "verify", particulars=found)
+        self._act(staff.reviewer, dibao, "verify", particulars=_household_found(household))
 
     def _decide_dibao(self, household: Household, staff: Staff, dibao: str) -> None:
         if household.dibao == GRANT:
             self._act(staff.reviewer, dibao, "publish_notice")
+            if household.objection:
+                self._tick(hours=48)
+                self._act(
+                    staff.clerk,
+                    dibao,
+                    "object",
+                    reason="objection_received",
+                    note="村民反映申请人有经营收入",
+                )
+                self._tick(hours=24)
+                found = _household_found(household)
+                self._act(
+                    staff.reviewer,
+                    dibao,
+                    "verify",
+                    particulars=found,
+                    note="经重新调查，异议不成立",
+                )
+                self._act(staff.reviewer, dibao, "publish_notice")
             notice = self.deps.policy.guide(Service.DIBAO).notice_procedure
             assert notice is not None
             self._tick(hours=24 * (notice.notice_days + 1))  # 公示 runs its days (R1)
@@ -454,6 +472,12 @@ def _case_line(case: Case, entry: TimelineEntry) -> str:
         f"{case.service.label}: {entry.event_label}（{entry.event}）→ {entry.to_label}"
         f"  [{entry.rule}{reason}] {entry.actor_id}{note}"
     )
+
+
+def _household_found(household: Household) -> DibaoHousehold:
+    """The household as the township's investigation records it (R1)."""
+    income = Money.yuan(household.monthly_income)
+    return DibaoHousehold(household.members, household.members, income)
 
 
 def _claim_at_approval(case: Case) -> InsuranceClaim | None:
