@@ -6,6 +6,11 @@ demo or an embedding backend hands in its own clock, ids, policy or registries.
 
 from __future__ import annotations
 
+from types import TracebackType
+from typing import Self
+
+from attrs import evolve
+
 from adapters.clock import SystemClock
 from adapters.holiday_calendar import china_calendar
 from adapters.ids import UuidIds
@@ -19,8 +24,16 @@ from application.dependencies import Dependencies
 from domain.calendar import WorkingCalendar
 from domain.policy import Policy
 from domain.policy_defaults import default_policy
+from entrypoints.worker import Worker, WorkerSettings
 from ports.clock import Clock, IdGenerator
+from ports.outbox import Outbox
 from ports.registries import AssistancePlatform, DisabilityRegister, UnemploymentRegistry
+from ports.storage import (
+    CaseRepository,
+    ConsultationRepository,
+    ScenarioRepository,
+    UnitOfWork,
+)
 
 
 def bootstrap_in_memory(
@@ -34,11 +47,15 @@ def bootstrap_in_memory(
     unemployment: UnemploymentRegistry | None = None,
     disability: DisabilityRegister | None = None,
 ) -> Dependencies:
-    """Everything in memory: for the demo, tests and embedding without a database."""
+    """Everything in memory: for the demo, tests and embedding without a database.
+
+    The outbox is delivered in this process right after each committed unit of work (a
+    registry that fails is tried again after the next commit once its backoff is over).
+    """
     clock = clock or SystemClock()
-    store = store or InMemoryStore()
-    return Dependencies(
-        uow=lambda: InMemoryUnitOfWork(store),
+    memory = store or InMemoryStore()
+    plain = Dependencies(
+        uow=lambda: InMemoryUnitOfWork(memory),
         platform=platform or InMemoryAssistancePlatform(clock=clock),
         unemployment=unemployment or InMemoryUnemploymentRegistry(),
         disability=disability or InMemoryDisabilityRegister(),
@@ -47,3 +64,39 @@ def bootstrap_in_memory(
         policy=policy or default_policy(),
         calendar=calendar or china_calendar(),
     )
+    worker = Worker(plain, memory.outbox, worker_id="in-process", settings=WorkerSettings())
+    return evolve(plain, uow=lambda: DeliveringUnitOfWork(InMemoryUnitOfWork(memory), worker))
+
+
+class DeliveringUnitOfWork:
+    """A unit of work that, once its block is left after a commit, drains the outbox."""
+
+    def __init__(self, inner: UnitOfWork, worker: Worker) -> None:
+        self._inner = inner
+        self._worker = worker
+        self._committed = False
+        self.cases: CaseRepository = inner.cases
+        self.scenarios: ScenarioRepository = inner.scenarios
+        self.consultations: ConsultationRepository = inner.consultations
+        self.outbox: Outbox = inner.outbox
+
+    def __enter__(self) -> Self:
+        self._inner.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._inner.__exit__(exc_type, exc, tb)
+        if self._committed:
+            self._worker.drain()
+
+    def commit(self) -> None:
+        self._inner.commit()
+        self._committed = True
+
+    def rollback(self) -> None:
+        self._inner.rollback()
