@@ -6,10 +6,13 @@ demo or an embedding backend hands in its own clock, ids, policy or registries.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from datetime import date
 from types import TracebackType
 from typing import Self
 
-from attrs import evolve
+from attrs import evolve, frozen
 
 from adapters.clock import SystemClock
 from adapters.holiday_calendar import china_calendar
@@ -20,10 +23,21 @@ from adapters.memory.registries import (
     InMemoryUnemploymentRegistry,
 )
 from adapters.memory.storage import InMemoryStore, InMemoryUnitOfWork
+from adapters.sql.crypto import PersonKey, Sealer
+from adapters.sql.database import SqlDatabase
+from adapters.sql.history import SqlHistory
+from adapters.sql.outbox import SqlOutboxQueue
+from adapters.sql.schema import ensure_current
+from adapters.sql.storage import SqlStorage
 from application.dependencies import Dependencies
 from domain.calendar import WorkingCalendar
+from domain.cases import Case
+from domain.deadlines import deadline_of
+from domain.errors import DomainError
+from domain.lifecycle import CaseRules
 from domain.policy import Policy
 from domain.policy_defaults import default_policy
+from entrypoints.settings import Settings
 from entrypoints.worker import Worker, WorkerSettings
 from ports.clock import Clock, IdGenerator
 from ports.outbox import Outbox
@@ -34,6 +48,8 @@ from ports.storage import (
     ScenarioRepository,
     UnitOfWork,
 )
+
+log = logging.getLogger(__name__)
 
 
 def bootstrap_in_memory(
@@ -100,3 +116,84 @@ class DeliveringUnitOfWork:
 
     def rollback(self) -> None:
         self._inner.rollback()
+
+
+@frozen
+class SqlComposition:
+    """What a process on the SQL storage runs with: the use cases' dependencies, the
+    outbox queue its workers take from, and the history it verifies."""
+
+    deps: Dependencies
+    storage: SqlStorage
+    outbox: SqlOutboxQueue
+    history: SqlHistory
+
+    def close(self) -> None:
+        self.storage.database.dispose()
+
+
+def bootstrap_sql(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    ids: IdGenerator | None = None,
+    policy: Policy | None = None,
+    calendar: WorkingCalendar | None = None,
+    platform: AssistancePlatform | None = None,
+    unemployment: UnemploymentRegistry | None = None,
+    disability: DisabilityRegister | None = None,
+) -> SqlComposition:
+    """SQLite or PostgreSQL as `settings.database_url` says; refuses an unmigrated schema.
+
+    Raises SchemaNotCurrent, whose message names the command to run. The registries are
+    the in-memory simulators unless given (the HTTP clients come with their issue).
+    """
+    database = SqlDatabase(settings.database_url)
+    try:
+        ensure_current(database)
+    except BaseException:
+        database.dispose()
+        raise
+    clock = clock or SystemClock()
+    policy = policy or default_policy()
+    calendar = calendar or china_calendar()
+    storage = SqlStorage(
+        database,
+        sealer=Sealer(settings.data_key),
+        person_key=PersonKey(settings.person_key),
+        clock=clock,
+        due_on=running_deadline(policy, calendar),
+    )
+    if platform is None or unemployment is None or disability is None:
+        log.warning("registries not given: using the in-memory simulators")
+    deps = Dependencies(
+        uow=storage.unit_of_work,
+        platform=platform or InMemoryAssistancePlatform(clock=clock),
+        unemployment=unemployment or InMemoryUnemploymentRegistry(),
+        disability=disability or InMemoryDisabilityRegister(),
+        clock=clock,
+        ids=ids or UuidIds(),
+        policy=policy,
+        calendar=calendar,
+    )
+    return SqlComposition(deps, storage, SqlOutboxQueue(storage), storage.history)
+
+
+def running_deadline(policy: Policy, calendar: WorkingCalendar) -> Callable[[Case], date | None]:
+    """The day a case's running time limit ends (R13), as of its last step; None while
+    the clock is stopped for missing materials or once the case is decided."""
+
+    def due_on(case: Case) -> date | None:
+        if case.open_material_request is not None:
+            return None
+        try:
+            rules = CaseRules.for_case(policy, case.service, case.region)
+            days = calendar.with_days_off(rules.region.days_off)
+            today = case.last_event_at.date()
+            deadline = deadline_of(case, rules.guide, days, today=today, due_soon_days=0)
+        except DomainError as error:
+            log.warning("case %s: no deadline column (%s)", case.id, error.code)
+            return None
+        return deadline.due if deadline is not None else None
+
+    return due_on

@@ -68,7 +68,7 @@ class WorkerSettings:
     lease_seconds: float = field(default=60.0, validator=_positive)
     batch: int = field(default=10, validator=_positive)
     poll_seconds: float = field(default=1.0, validator=_positive)
-    retry: RetryPolicy = RetryPolicy()
+    retry: RetryPolicy = field(factory=RetryPolicy)
 
 
 def _no_checkpoint(_name: str) -> None:

@@ -87,7 +87,8 @@ class InMemoryOutboxStore:
     def reschedule(self, claimed: ClaimedEntry, *, error: str, retry_at: datetime | None) -> None:
         with self._lock:
             record = self._records[claimed.entry.key]
-            if record.status is not EntryStatus.PENDING or record.worker_id != claimed.worker_id:
+            held = (record.worker_id, record.attempts) == (claimed.worker_id, claimed.attempt)
+            if record.status is not EntryStatus.PENDING or not held:
                 return
             record.last_error, record.lease_until = error, None
             if retry_at is None:
