@@ -37,6 +37,7 @@ from domain.errors import DomainError
 from domain.lifecycle import CaseRules
 from domain.policy import Policy
 from domain.policy_defaults import default_policy
+from domain.regions import RegionCode
 from entrypoints.settings import Settings
 from entrypoints.worker import Worker, WorkerSettings
 from ports.clock import Clock, IdGenerator
@@ -183,12 +184,18 @@ def running_deadline(policy: Policy, calendar: WorkingCalendar) -> Callable[[Cas
     """The day a case's running time limit ends (R13), as of its last step; None while
     the clock is stopped for missing materials or once the case is decided."""
 
+    calendars: dict[RegionCode, WorkingCalendar] = {}  # each region's days off, built once
+
     def due_on(case: Case) -> date | None:
         if case.open_material_request is not None:
             return None
         try:
             rules = CaseRules.for_case(policy, case.service, case.region)
-            days = calendar.with_days_off(rules.region.days_off)
+            days = calendars.get(rules.region.region)
+            if days is None:
+                days = calendars[rules.region.region] = calendar.with_days_off(
+                    rules.region.days_off
+                )
             today = case.last_event_at.date()
             deadline = deadline_of(case, rules.guide, days, today=today, due_soon_days=0)
         except DomainError as error:

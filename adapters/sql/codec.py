@@ -63,20 +63,25 @@ def _compact_values() -> dict[type, FieldCodec]:
 
 
 class Codec:
-    """Encodes values to JSON-ready data by their type hint, and decodes them back."""
+    """Encodes values to JSON-ready data by their type hint, and decodes them back.
+
+    Each hint is compiled once into an encoder and a decoder function, then reused.
+    """
 
     def __init__(self, field_codecs: Mapping[tuple[type, str], FieldCodec] | None = None):
         self._fields = dict(field_codecs or {})
         self._values = _compact_values()
         self._hints: dict[type, dict[str, Any]] = {}
+        self._encoders: dict[Any, Callable[[Any], Json]] = {}
+        self._decoders: dict[Any, Callable[[Json], Any]] = {}
 
     # -- public --
 
     def encode(self, value: Any, hint: Any) -> Json:
-        return self._encode(value, hint, _where(hint))
+        return self._encoder(hint, _where(hint))(value)
 
     def decode(self, data: Json, hint: Any) -> Any:
-        return self._decode(data, hint, _where(hint))
+        return self._decoder(hint, _where(hint))(data)
 
     def check(self, hint: Any) -> list[str]:
         """Every place below `hint` the codec cannot handle (empty when all is known)."""
@@ -90,136 +95,185 @@ class Codec:
         self._walk_classes(hint, found)
         return found
 
-    # -- encode --
+    # -- compiling encoders --
 
-    def _encode(self, value: Any, hint: Any, where: str) -> Json:
+    def _encoder(self, hint: Any, where: str) -> Callable[[Any], Json]:
+        encoder = self._encoders.get(hint)
+        if encoder is None:
+            # A placeholder first, so that a class that contains itself compiles.
+            self._encoders[hint] = lambda value: self._encoders[hint](value)
+            try:
+                encoder = self._encoders[hint] = self._compile_encoder(hint, where)
+            except UnsupportedType:
+                del self._encoders[hint]
+                raise
+        return encoder
+
+    def _compile_encoder(self, hint: Any, where: str) -> Callable[[Any], Json]:
         origin = typing.get_origin(hint)
         if hint is Any:
             raise UnsupportedType(f"{where}: a field typed Any needs a FieldCodec")
         if _is_union(hint):
-            return self._encode_union(value, hint, where)
+            return self._union_encoder(hint, where)
         if origin in _SEQUENCES:
-            return self._encode_sequence(value, hint, origin, where)
-        if origin in _MAPPINGS or hint in _MAPPINGS:
-            return self._encode_mapping(value, hint, where)
-        if origin is typing.Literal:
-            return value
-        if not isinstance(hint, type):
-            raise UnsupportedType(f"{where}: {hint!r} is not a type the codec knows")
-        if hint in self._values:
-            return self._values[hint].encode(value)
-        if attrs.has(hint):
-            return self._encode_attrs(value, hint)
-        return _encode_scalar(value, hint, where)
-
-    def _encode_union(self, value: Any, hint: Any, where: str) -> Json:
-        members = [m for m in typing.get_args(hint) if m is not _NONE]
-        if value is None:
-            if _NONE not in typing.get_args(hint):
-                raise UnsupportedType(f"{where}: None given for {hint!r}")
-            return None
-        if len(members) == 1:
-            return self._encode(value, members[0], where)
-        for member in members:
-            if isinstance(member, type) and attrs.has(member) and type(value) is member:
-                return {"type": member.__name__, "value": self._encode_attrs(value, member)}
-        for member in members:
-            if isinstance(member, type) and not attrs.has(member) and isinstance(value, member):
-                return {"type": member.__name__, "value": self._encode(value, member, where)}
-        raise UnsupportedType(f"{where}: {type(value).__name__} is not one of {hint!r}")
-
-    def _encode_sequence(self, value: Any, hint: Any, origin: Any, where: str) -> Json:
-        items = [self._encode(item, h, where) for item, h in _item_hints(value, hint)]
-        if origin in (set, frozenset):
-            return sorted(items, key=_sort_key)
-        return items
-
-    def _encode_mapping(self, value: Any, hint: Any, where: str) -> Json:
-        key_hint, value_hint = typing.get_args(hint) or (Any, Any)
-        encoded: dict[str, Json] = {}
-        for key, item in value.items():
-            text = self._encode(key, key_hint, where)
-            if not isinstance(text, str):
-                raise UnsupportedType(f"{where}: mapping keys must encode to text")
-            encoded[text] = self._encode(item, value_hint, where)
-        return encoded
-
-    def _encode_attrs(self, value: Any, cls: type) -> Json:
-        if type(value) is not cls:
-            raise UnsupportedType(f"{cls.__name__}: got {type(value).__name__} (a subclass?)")
-        document: dict[str, Json] = {}
-        for name, hint in self._fields_of(cls).items():
-            item = getattr(value, name)
-            special = self._fields.get((cls, name))
-            where = f"{cls.__name__}.{name}"
-            document[name] = special.encode(item) if special else self._encode(item, hint, where)
-        return document
-
-    # -- decode --
-
-    def _decode(self, data: Json, hint: Any, where: str) -> Any:
-        origin = typing.get_origin(hint)
-        if hint is Any:
-            raise UnsupportedType(f"{where}: a field typed Any needs a FieldCodec")
-        if _is_union(hint):
-            return self._decode_union(data, hint, where)
-        if origin in _SEQUENCES:
-            items = [self._decode(d, h, where) for d, h in _item_hints(data, hint)]
-            return origin(items)
+            return self._sequence_encoder(hint, origin, where)
         if origin in _MAPPINGS or hint in _MAPPINGS:
             key_hint, value_hint = typing.get_args(hint) or (Any, Any)
-            return {
-                self._decode(k, key_hint, where): self._decode(v, value_hint, where)
-                for k, v in data.items()
-            }
+            keys, values = self._encoder(key_hint, where), self._encoder(value_hint, where)
+
+            def mapping(value: Any) -> Json:
+                encoded = {keys(k): values(v) for k, v in value.items()}
+                if not all(isinstance(k, str) for k in encoded):
+                    raise UnsupportedType(f"{where}: mapping keys must encode to text")
+                return encoded
+
+            return mapping
         if origin is typing.Literal:
-            return data
+            return _identity
         if not isinstance(hint, type):
             raise UnsupportedType(f"{where}: {hint!r} is not a type the codec knows")
         if hint in self._values:
-            return self._values[hint].decode(data)
+            return self._values[hint].encode
         if attrs.has(hint):
-            return self._decode_attrs(data, hint)
-        return _decode_scalar(data, hint, where)
+            return self._attrs_encoder(hint)
+        return _scalar_encoder(hint, where)
 
-    def _decode_union(self, data: Json, hint: Any, where: str) -> Any:
+    def _union_encoder(self, hint: Any, where: str) -> Callable[[Any], Json]:
+        optional = _NONE in typing.get_args(hint)
         members = [m for m in typing.get_args(hint) if m is not _NONE]
-        if data is None:
-            return None
         if len(members) == 1:
-            return self._decode(data, members[0], where)
-        by_name = {m.__name__: m for m in members if isinstance(m, type)}
-        member = by_name.get(data.get("type", "")) if isinstance(data, dict) else None
-        if member is None:
-            raise DocumentInvalid(f"{where}: no member of {hint!r} is tagged {data!r:.60}")
-        return self._decode(data["value"], member, where)
+            inner = self._encoder(members[0], where)
+            return lambda value: None if value is None else inner(value)
+        if not all(isinstance(m, type) for m in members):
+            raise UnsupportedType(f"{where}: union member that is not a class: {hint!r}")
+        tagged = {m: (m.__name__, self._encoder(m, where)) for m in members}
 
-    def _decode_attrs(self, data: Json, cls: type) -> Any:
-        if not isinstance(data, dict):
-            raise DocumentInvalid(f"{cls.__name__}: expected an object")
-        known = self._fields_of(cls)
-        extra = set(data) - set(known)
-        if extra:
-            raise DocumentInvalid(f"{cls.__name__}: stored fields it no longer has: {extra}")
-        kwargs: dict[str, Any] = {}
-        late: dict[str, Any] = {}
+        def union(value: Any) -> Json:
+            if value is None and optional:
+                return None
+            found = tagged.get(type(value))
+            if found is None:
+                raise UnsupportedType(f"{where}: {type(value).__name__} is not in {hint!r}")
+            name, inner = found
+            return {"type": name, "value": inner(value)}
+
+        return union
+
+    def _sequence_encoder(self, hint: Any, origin: Any, where: str) -> Callable[[Any], Json]:
+        args = typing.get_args(hint)
+        if _is_fixed_tuple(hint):
+            items = [self._encoder(a, where) for a in args]
+            return lambda value: [e(v) for e, v in zip(items, value, strict=True)]
+        item = self._encoder(args[0] if args else Any, where)
+        if origin in (set, frozenset):
+            return lambda value: sorted((item(v) for v in value), key=_sort_key)
+        return lambda value: [item(v) for v in value]
+
+    def _attrs_encoder(self, cls: type) -> Callable[[Any], Json]:
+        plan: list[tuple[str, Callable[[Any], Json]]] = []
+        for name, hint in self._fields_of(cls).items():
+            special = self._fields.get((cls, name))
+            plan.append((name, special.encode if special else self._encoder(hint, name)))
+
+        def encode(value: Any) -> Json:
+            if type(value) is not cls:
+                raise UnsupportedType(f"{cls.__name__}: got {type(value).__name__}")
+            return {name: encoder(getattr(value, name)) for name, encoder in plan}
+
+        return encode
+
+    # -- compiling decoders --
+
+    def _decoder(self, hint: Any, where: str) -> Callable[[Json], Any]:
+        decoder = self._decoders.get(hint)
+        if decoder is None:
+            self._decoders[hint] = lambda data: self._decoders[hint](data)
+            try:
+                decoder = self._decoders[hint] = self._compile_decoder(hint, where)
+            except UnsupportedType:
+                del self._decoders[hint]
+                raise
+        return decoder
+
+    def _compile_decoder(self, hint: Any, where: str) -> Callable[[Json], Any]:
+        origin = typing.get_origin(hint)
+        if hint is Any:
+            raise UnsupportedType(f"{where}: a field typed Any needs a FieldCodec")
+        if _is_union(hint):
+            return self._union_decoder(hint, where)
+        if origin in _SEQUENCES:
+            args = typing.get_args(hint)
+            if _is_fixed_tuple(hint):
+                items = [self._decoder(a, where) for a in args]
+                return lambda data: tuple(d(v) for d, v in zip(items, data, strict=True))
+            item = self._decoder(args[0] if args else Any, where)
+            return lambda data: origin(item(v) for v in data)
+        if origin in _MAPPINGS or hint in _MAPPINGS:
+            key_hint, value_hint = typing.get_args(hint) or (Any, Any)
+            keys, values = self._decoder(key_hint, where), self._decoder(value_hint, where)
+            return lambda data: {keys(k): values(v) for k, v in data.items()}
+        if origin is typing.Literal:
+            return _identity
+        if not isinstance(hint, type):
+            raise UnsupportedType(f"{where}: {hint!r} is not a type the codec knows")
+        if hint in self._values:
+            return self._values[hint].decode
+        if attrs.has(hint):
+            return self._attrs_decoder(hint)
+        return _scalar_decoder(hint, where)
+
+    def _union_decoder(self, hint: Any, where: str) -> Callable[[Json], Any]:
+        members = [m for m in typing.get_args(hint) if m is not _NONE]
+        if len(members) == 1:
+            inner = self._decoder(members[0], where)
+            return lambda data: None if data is None else inner(data)
+        if not all(isinstance(m, type) for m in members):
+            raise UnsupportedType(f"{where}: union member that is not a class: {hint!r}")
+        by_name = {m.__name__: self._decoder(m, where) for m in members}
+
+        def union(data: Json) -> Any:
+            if data is None:
+                return None
+            inner = by_name.get(data.get("type", "")) if isinstance(data, dict) else None
+            if inner is None:
+                raise DocumentInvalid(f"{where}: no member of {hint!r} is tagged so")
+            return inner(data["value"])
+
+        return union
+
+    def _attrs_decoder(self, cls: type) -> Callable[[Json], Any]:
+        hints = self._fields_of(cls)
+        plan: list[tuple[str, str, bool, bool, Callable[[Json], Any]]] = []
         for field in attrs.fields(cls):
-            if field.name not in data:
-                if field.default is attrs.NOTHING:
-                    raise DocumentInvalid(f"{cls.__name__}.{field.name}: missing")
-                continue  # added since the document was written: its default applies
             special = self._fields.get((cls, field.name))
-            where = f"{cls.__name__}.{field.name}"
-            raw = data[field.name]
-            value = special.decode(raw) if special else self._decode(raw, known[field.name], where)
-            if field.init:
-                kwargs[field.alias or field.name] = value
-            else:
-                late[field.name] = value
-        instance = cls(**kwargs)
-        for name, value in late.items():
-            object.__setattr__(instance, name, value)
-        return instance
+            decoder = special.decode if special else self._decoder(hints[field.name], field.name)
+            required = field.default is attrs.NOTHING
+            plan.append((field.name, field.alias or field.name, field.init, required, decoder))
+        known = set(hints)
+
+        def decode(data: Json) -> Any:
+            if not isinstance(data, dict):
+                raise DocumentInvalid(f"{cls.__name__}: expected an object")
+            if not data.keys() <= known:
+                extra = set(data) - known
+                raise DocumentInvalid(f"{cls.__name__}: stored fields it no longer has: {extra}")
+            kwargs: dict[str, Any] = {}
+            late: dict[str, Any] = {}
+            for name, alias, init, required, decoder in plan:
+                if name not in data:
+                    if required:
+                        raise DocumentInvalid(f"{cls.__name__}.{name}: missing")
+                    continue  # added since the document was written: its default applies
+                if init:
+                    kwargs[alias] = decoder(data[name])
+                else:
+                    late[name] = decoder(data[name])
+            instance = cls(**kwargs)
+            for name, value in late.items():
+                object.__setattr__(instance, name, value)
+            return instance
+
+        return decode
 
     # -- walking the types --
 
@@ -278,6 +332,15 @@ class Codec:
             self._walk_classes(arg, found)
 
 
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _is_fixed_tuple(hint: Any) -> bool:
+    args = typing.get_args(hint)
+    return typing.get_origin(hint) is tuple and bool(args) and args[-1] is not Ellipsis
+
+
 def _where(hint: Any) -> str:
     return getattr(hint, "__name__", repr(hint))
 
@@ -291,47 +354,37 @@ def _is_scalar(hint: Any) -> bool:
     return isinstance(hint, type) and (hint in scalars or issubclass(hint, enum.Enum))
 
 
-def _item_hints(value: Any, hint: Any) -> list[tuple[Any, Any]]:
-    args = typing.get_args(hint)
-    if typing.get_origin(hint) is tuple and args and (len(args) != 2 or args[1] is not Ellipsis):
-        if len(args) != len(value):
-            raise DocumentInvalid(f"expected {len(args)} items for {hint!r}")
-        return list(zip(value, args, strict=True))
-    item = args[0] if args else Any
-    return [(v, item) for v in value]
-
-
 def _sort_key(item: Json) -> str:
     return json.dumps(item, sort_keys=True, ensure_ascii=False)
 
 
-def _encode_scalar(value: Any, hint: type, where: str) -> Json:
+def _scalar_encoder(hint: type, where: str) -> Callable[[Any], Json]:
     if issubclass(hint, enum.Enum):
-        return value.value
+        return lambda value: value.value
     if hint is datetime:
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise UnsupportedType(f"{where}: naive datetimes are not stored")
-        return value.isoformat()
-    if hint is date:
-        return value.isoformat()
-    if hint is Decimal:
-        return str(value)
+        return lambda value: _aware(value, where).isoformat()
+    if hint in (date, Decimal):
+        return lambda value: value.isoformat() if hint is date else str(value)
     if hint in (str, int, float, bool, _NONE):
-        return value
+        return _identity
     raise UnsupportedType(f"{where}: {hint.__name__} is not a type the codec knows")
 
 
-def _decode_scalar(data: Json, hint: type, where: str) -> Any:
+def _aware(value: datetime, where: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise UnsupportedType(f"{where}: naive datetimes are not stored")
+    return value
+
+
+def _scalar_decoder(hint: type, where: str) -> Callable[[Json], Any]:
     if issubclass(hint, enum.Enum):
-        return hint(data)
+        return hint
     if hint is datetime:
-        return datetime.fromisoformat(data)
+        return datetime.fromisoformat
     if hint is date:
-        return date.fromisoformat(data)
-    if hint is Decimal:
-        return Decimal(data)
-    if hint is float:
-        return float(data)
+        return date.fromisoformat
+    if hint in (Decimal, float):
+        return hint
     if hint in (str, int, bool, _NONE):
-        return data
+        return _identity
     raise UnsupportedType(f"{where}: {hint.__name__} is not a type the codec knows")
