@@ -30,8 +30,11 @@ from domain.scenario import STATE_ORDER, Scenario
 from ports.outbox import OutboxEntry
 from tests.factories import make_case, make_scenario
 
-ROOTS = (Case, Scenario, Consultation, OutboxEntry)
+ROOTS: tuple[type, ...] = (Case, Scenario, Consultation, OutboxEntry)
 CODEC = aggregate_codec()
+REACHABLE = sorted(
+    {c for root in ROOTS for c in CODEC.attrs_classes(root)}, key=lambda c: c.__qualname__
+)
 
 
 def _resident_ids() -> st.SearchStrategy[ResidentId]:
@@ -94,7 +97,11 @@ def _registered() -> None:
     for root in ROOTS:
         for cls in CODEC.attrs_classes(root):
             if cls not in STRATEGIES:
-                st.register_type_strategy(cls, st.deferred(lambda cls=cls: _instances(cls)))
+                st.register_type_strategy(cls, _deferred(cls))
+
+
+def _deferred(cls: type) -> st.SearchStrategy[Any]:
+    return st.deferred(lambda: _instances(cls))
 
 
 _registered()
@@ -112,8 +119,8 @@ def test_every_field_type_reachable_from_an_aggregate_is_one_the_codec_stores(ro
 
 @pytest.mark.parametrize(
     "cls",
-    sorted({c for r in ROOTS for c in CODEC.attrs_classes(r)}, key=lambda c: c.__qualname__),
-    ids=lambda c: c.__qualname__,
+    REACHABLE,
+    ids=lambda c: getattr(c, "__qualname__", repr(c)),
 )
 @settings(max_examples=25, deadline=None)
 @given(data=st.data())
