@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import enum
 import json
+import threading
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -74,6 +75,9 @@ class Codec:
         self._hints: dict[type, dict[str, Any]] = {}
         self._encoders: dict[Any, Callable[[Any], Json]] = {}
         self._decoders: dict[Any, Callable[[Json], Any]] = {}
+        self._encoding: dict[Any, Callable[[Any], Json]] = {}
+        self._decoding: dict[Any, Callable[[Json], Any]] = {}
+        self._lock = threading.RLock()
 
     # -- public --
 
@@ -82,6 +86,12 @@ class Codec:
 
     def decode(self, data: Json, hint: Any) -> Any:
         return self._decoder(hint, _where(hint))(data)
+
+    def prepare(self, *hints: Any) -> None:
+        """Compile both ways now, so that an unknown field type fails at start-up."""
+        for hint in hints:
+            self._encoder(hint, _where(hint))
+            self._decoder(hint, _where(hint))
 
     def check(self, hint: Any) -> list[str]:
         """Every place below `hint` the codec cannot handle (empty when all is known)."""
@@ -98,16 +108,21 @@ class Codec:
     # -- compiling encoders --
 
     def _encoder(self, hint: Any, where: str) -> Callable[[Any], Json]:
-        encoder = self._encoders.get(hint)
-        if encoder is None:
-            # A placeholder first, so that a class that contains itself compiles.
-            self._encoders[hint] = lambda value: self._encoders[hint](value)
+        found = self._encoders.get(hint)
+        if found is not None:
+            return found
+        with self._lock:  # one thread compiles; the others see only finished functions
+            found = self._encoders.get(hint) or self._encoding.get(hint)
+            if found is not None:
+                return found
+            # A stand-in while compiling, so that a class containing itself compiles.
+            self._encoding[hint] = lambda value: self._encoders[hint](value)
             try:
-                encoder = self._encoders[hint] = self._compile_encoder(hint, where)
-            except UnsupportedType:
-                del self._encoders[hint]
-                raise
-        return encoder
+                compiled = self._compile_encoder(hint, where)
+            finally:
+                del self._encoding[hint]
+            self._encoders[hint] = compiled
+            return compiled
 
     def _compile_encoder(self, hint: Any, where: str) -> Callable[[Any], Json]:
         origin = typing.get_origin(hint)
@@ -185,15 +200,20 @@ class Codec:
     # -- compiling decoders --
 
     def _decoder(self, hint: Any, where: str) -> Callable[[Json], Any]:
-        decoder = self._decoders.get(hint)
-        if decoder is None:
-            self._decoders[hint] = lambda data: self._decoders[hint](data)
+        found = self._decoders.get(hint)
+        if found is not None:
+            return found
+        with self._lock:
+            found = self._decoders.get(hint) or self._decoding.get(hint)
+            if found is not None:
+                return found
+            self._decoding[hint] = lambda data: self._decoders[hint](data)
             try:
-                decoder = self._decoders[hint] = self._compile_decoder(hint, where)
-            except UnsupportedType:
-                del self._decoders[hint]
-                raise
-        return decoder
+                compiled = self._compile_decoder(hint, where)
+            finally:
+                del self._decoding[hint]
+            self._decoders[hint] = compiled
+            return compiled
 
     def _compile_decoder(self, hint: Any, where: str) -> Callable[[Json], Any]:
         origin = typing.get_origin(hint)

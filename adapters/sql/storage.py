@@ -83,8 +83,11 @@ def _configuration_codec() -> FieldCodec:
 
 
 def aggregate_codec() -> Codec:
-    """The codec for every stored aggregate, events and outbox entries included."""
-    return Codec({(Scenario, "state"): _configuration_codec()})
+    """The codec for every stored aggregate, events and outbox entries included; compiled
+    at once, so that a field type it cannot store stops the process from starting."""
+    codec = Codec({(Scenario, "state"): _configuration_codec()})
+    codec.prepare(Case, Scenario, Consultation, CaseEvent, ScenarioEvent, OutboxEntry)
+    return codec
 
 
 class _Aggregate(Protocol):
