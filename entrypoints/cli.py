@@ -68,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _diagram(args)
     else:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        if args.command != "migrate":
+            logging.getLogger("alembic").setLevel(logging.WARNING)  # the schema check's chatter
         try:
             return _on_database(args, Settings.from_environment())
         except (SettingsError, SchemaNotCurrent) as error:

@@ -103,7 +103,7 @@ class _Staged:
     original: Any  # the caller's object: its version is raised after the commit
     document: dict[str, Any]  # the encoded snapshot, taken when staged
     columns: dict[str, Any]
-    history: tuple[NewEntry, ...]  # every event the aggregate holds, as history entries
+    history: Callable[[int], list[NewEntry]]  # the history entries of events after a seq
     expected_version: int  # 0 for a new aggregate
     is_new: bool
 
@@ -149,6 +149,7 @@ class _SqlRepository(Generic[A]):
     kind: str
     table: Table
     cls: type[A]
+    records_history = True  # its events go to the history (P11)
 
     def __init__(self, storage: SqlStorage) -> None:
         self._storage = storage
@@ -159,8 +160,8 @@ class _SqlRepository(Generic[A]):
     def _columns(self, aggregate: A) -> dict[str, Any]:
         raise NotImplementedError
 
-    def _history(self, aggregate: A) -> tuple[NewEntry, ...]:
-        return ()
+    def _history(self, aggregate: A) -> Callable[[int], list[NewEntry]]:
+        return lambda _after: []
 
     # -- the port --
 
@@ -264,11 +265,11 @@ class _SqlRepository(Generic[A]):
     def _new_history(self, connection: Connection) -> list[NewEntry]:
         """The staged aggregates' events that the history does not hold yet."""
         entries: list[NewEntry] = []
+        if not self.records_history:
+            return entries
         for record_id, staged in sorted(self._staged.items()):
-            if not staged.history:
-                continue
             recorded = 0 if staged.is_new else _recorded_seq(connection, self.kind, record_id)
-            entries.extend(e for e in staged.history if e.event_seq > recorded)
+            entries.extend(staged.history(recorded))
         return entries
 
     def _applied(self, version_of: Mapping[str, int]) -> None:
@@ -323,10 +324,10 @@ class SqlCaseRepository(_SqlRepository[Case]):
             "due_on": self._storage.due_on(case),
         }
 
-    def _history(self, case: Case) -> tuple[NewEntry, ...]:
+    def _history(self, case: Case) -> Callable[[int], list[NewEntry]]:
         person = self._storage.person_key.of(case.applicant.resident_id)
-        codec = self._storage.codec
-        return tuple(_case_entry(codec, person, e) for e in case.events)
+        codec, events = self._storage.codec, tuple(case.events)
+        return lambda after: [_case_entry(codec, person, e) for e in events if e.seq > after]
 
     def _check_staged_open_cases(self) -> None:
         """P3 within the unit: the index checks the rest at insert."""
@@ -410,14 +411,15 @@ class SqlScenarioRepository(_SqlRepository[Scenario]):
             "person_hash": self._storage.person_key.of(scenario.applicant.resident_id),
         }
 
-    def _history(self, scenario: Scenario) -> tuple[NewEntry, ...]:
+    def _history(self, scenario: Scenario) -> Callable[[int], list[NewEntry]]:
         person = self._storage.person_key.of(scenario.applicant.resident_id)
-        codec = self._storage.codec
-        return tuple(_scenario_entry(codec, person, e) for e in scenario.events)
+        codec, events = self._storage.codec, tuple(scenario.events)
+        return lambda after: [_scenario_entry(codec, person, e) for e in events if e.seq > after]
 
 
 class SqlConsultationRepository(_SqlRepository[Consultation]):
     kind, table, cls = "consultation", consultations, Consultation
+    records_history = False  # a consultation holds no events (yet)
 
     def _columns(self, consultation: Consultation) -> dict[str, Any]:
         return {
@@ -440,6 +442,10 @@ class SqlOutbox:
 
     def mark_delivered(self, key: str, *, at: datetime) -> None:
         self.delivered.setdefault(key, at)
+
+    @property
+    def staged(self) -> bool:
+        return bool(self.added or self.delivered)
 
     def _write(self, connection: Connection) -> None:
         now = self._storage.clock.now()
@@ -507,6 +513,8 @@ class SqlUnitOfWork:
         (or leaves the block) and starts again from fresh copies.
         """
         repositories = self._repositories()
+        if not any(r._staged for r in repositories) and not self._outbox.staged:
+            return
         self._cases._check_staged_open_cases()
         version_of: list[dict[str, int]] = [{} for _ in repositories]
         try:
