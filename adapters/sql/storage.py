@@ -70,9 +70,11 @@ OUTBOX_TABLE = "outbox"
 def _configuration_codec() -> FieldCodec:
     """Scenario.state, python-statemachine's configuration, stored as its state names."""
 
+    configuration = cast(property, vars(Scenario)["configuration"]).fget
+    assert configuration is not None
+
     def encode(state: Any) -> list[str]:
-        holder = SimpleNamespace(state=state)
-        return sorted(cast(frozenset[str], Scenario.configuration.fget(holder)))  # type: ignore[attr-defined]
+        return sorted(configuration(SimpleNamespace(state=state)))
 
     def decode(names: list[str]) -> Any:
         holder = SimpleNamespace(state=None)
