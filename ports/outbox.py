@@ -20,7 +20,6 @@ from typing import Protocol
 from attrs import frozen
 
 from domain.identity import ResidentId
-from ports.errors import StorageError
 from ports.registries import PlatformApplication
 
 # -- what is queued: one message per registry write --
@@ -92,16 +91,6 @@ class EntryState:
     last_error: str
     created_at: datetime
     delivered_at: datetime | None
-
-
-class LeaseLost(StorageError):
-    """The worker's lease on an entry ran out, or another worker holds it now."""
-
-    code = "lease_lost"
-
-    def __init__(self, key: str) -> None:
-        super().__init__(f"outbox entry {key}: the lease is no longer held")
-        self.key = key
 
 
 class Outbox(Protocol):
