@@ -80,10 +80,11 @@ class CaseRow(SQLModel, table=True):
         Index("ix_cases_person", "person_hash", "received_at"),
         Index("ix_cases_received", "received_at", "id"),
         Index("ix_cases_region_received", "region", "received_at"),
-        Index(
+        Index(  # covering (id too): "past deadline in a region" reads only the index
             "ix_cases_open_region_due",
             "region",
             "due_on",
+            "id",
             sqlite_where=text("is_open = 1"),
             postgresql_where=text("is_open"),
         ),

@@ -69,7 +69,9 @@ def upgrade() -> None:
     op.create_index("ix_cases_person", "cases", ["person_hash", "received_at"])
     op.create_index("ix_cases_received", "cases", ["received_at", "id"])
     op.create_index("ix_cases_region_received", "cases", ["region", "received_at"])
-    op.create_index("ix_cases_open_region_due", "cases", ["region", "due_on"], **_open("is_open"))
+    op.create_index(
+        "ix_cases_open_region_due", "cases", ["region", "due_on", "id"], **_open("is_open")
+    )
     op.create_index("ix_cases_responsible", "cases", ["responsible"])
 
     op.create_table(
