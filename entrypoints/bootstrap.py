@@ -7,7 +7,7 @@ demo or an embedding backend hands in its own clock, ids, policy or registries.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from types import TracebackType
 from typing import Self
@@ -38,6 +38,8 @@ from domain.lifecycle import CaseRules
 from domain.policy import Policy
 from domain.policy_defaults import default_policy
 from domain.regions import RegionCode
+from domain.scenario import Scenario
+from domain.services import Service
 from entrypoints.settings import Settings
 from entrypoints.worker import Worker, WorkerSettings
 from ports.clock import Clock, IdGenerator
@@ -164,6 +166,7 @@ def bootstrap_sql(
         person_key=PersonKey(settings.person_key),
         clock=clock,
         due_on=running_deadline(policy, calendar),
+        parameters=parameters_in_force(policy),
     )
     if platform is None or unemployment is None or disability is None:
         log.warning("registries not given: using the in-memory simulators")
@@ -204,3 +207,41 @@ def running_deadline(policy: Policy, calendar: WorkingCalendar) -> Callable[[Cas
         return deadline.due if deadline is not None else None
 
     return due_on
+
+
+def parameters_in_force(policy: Policy) -> Callable[[Case | Scenario], Mapping[str, str]]:
+    """The policy figures a case's or scenario's decision rests on, with their versions
+    and sources, for its history entries (P11: explained and recomputed later)."""
+
+    def case_parameters(case: Case) -> dict[str, str]:
+        try:
+            rules = CaseRules.for_case(policy, case.service, case.region)
+        except DomainError:
+            return {}
+        guide, region = rules.guide, rules.region
+        day = case.last_event_at.date()
+        standard = region.dibao_standard_on(day)
+        facts = {
+            "guide": f"{guide.service.value} {guide.version} from {guide.effective_from}",
+            "time_limit": f"{guide.time_limit.working_days} working days"
+            f" [{guide.time_limit.source}]",
+            "region": f"{region.region.code} confirms at {region.confirming_level.name.lower()}"
+            f" [{region.source}]",
+        }
+        if standard is not None and case.service is Service.DIBAO:
+            facts["dibao_standard"] = (
+                f"{standard.amount} from {standard.effective_from} [{standard.source}]"
+            )
+        return facts
+
+    def scenario_parameters(scenario: Scenario) -> dict[str, str]:
+        rule = policy.parameters.age_rule
+        threshold = f"{rule.years}{'+' if rule.inclusive else ' exclusive'}"
+        return {"age_rule": f"{threshold} [{rule.source}]"}
+
+    def parameters(aggregate: Case | Scenario) -> Mapping[str, str]:
+        if isinstance(aggregate, Case):
+            return case_parameters(aggregate)
+        return scenario_parameters(aggregate)
+
+    return parameters

@@ -13,7 +13,9 @@ order:
    since it takes the chain's lock until the commit.
 
 Every document is encrypted with AES-GCM, its table and id as associated data (P12); the
-person is stored only as a keyed hash. A case's running deadline (`due_on`) is a column
+person is stored only as a keyed hash. Each history entry seals the whole domain event
+with the policy parameters in force (a function the composition root passes in), so that
+a decision can be explained and recomputed later. A case's running deadline (`due_on`) is a column
 filled by a function the composition root passes in, so that "past deadline in a region"
 is an indexed query.
 """
@@ -43,7 +45,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from adapters.sql.codec import Codec, FieldCodec
+from adapters.sql.codec import Codec, FieldCodec, Json
 from adapters.sql.crypto import PersonKey, Sealer
 from adapters.sql.database import SqlDatabase
 from adapters.sql.history import NewEntry, SqlHistory
@@ -121,12 +123,14 @@ class SqlStorage:
         person_key: PersonKey,
         clock: Clock,
         due_on: Callable[[Case], date | None] | None = None,
+        parameters: Callable[[Case | Scenario], Mapping[str, str]] | None = None,
     ) -> None:
         self.database = database
         self.sealer = sealer
         self.person_key = person_key
         self.clock = clock
         self.due_on = due_on or (lambda _case: None)
+        self.parameters = parameters or (lambda _aggregate: {})
         self.codec = aggregate_codec()
         self.history = SqlHistory(database, sealer, person_key)
 
@@ -329,7 +333,8 @@ class SqlCaseRepository(_SqlRepository[Case]):
     def _history(self, case: Case) -> Callable[[int], list[NewEntry]]:
         person = self._storage.person_key.of(case.applicant.resident_id)
         codec, events = self._storage.codec, tuple(case.events)
-        return lambda after: [_case_entry(codec, person, e) for e in events if e.seq > after]
+        used = self._storage.parameters(case)
+        return lambda after: [_case_entry(codec, person, e, used) for e in events if e.seq > after]
 
     def _check_staged_open_cases(self) -> None:
         """P3 within the unit: the index checks the rest at insert."""
@@ -359,8 +364,16 @@ class SqlCaseRepository(_SqlRepository[Case]):
         return None
 
 
-def _case_entry(codec: Codec, person_hash: str, event: CaseEvent) -> NewEntry:
-    details = json.dumps(codec.encode(event, CaseEvent), ensure_ascii=False).encode("utf-8")
+def _details(event: Json, parameters: Mapping[str, str]) -> bytes:
+    """What the history seals: the whole domain event and the parameters in force."""
+    document = {"event": event, "parameters": dict(parameters)}
+    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+
+def _case_entry(
+    codec: Codec, person_hash: str, event: CaseEvent, parameters: Mapping[str, str]
+) -> NewEntry:
+    details = _details(codec.encode(event, CaseEvent), parameters)
     return NewEntry(
         subject_kind="case",
         subject_id=event.case_id,
@@ -377,8 +390,10 @@ def _case_entry(codec: Codec, person_hash: str, event: CaseEvent) -> NewEntry:
     )
 
 
-def _scenario_entry(codec: Codec, person_hash: str, event: ScenarioEvent) -> NewEntry:
-    details = json.dumps(codec.encode(event, ScenarioEvent), ensure_ascii=False)
+def _scenario_entry(
+    codec: Codec, person_hash: str, event: ScenarioEvent, parameters: Mapping[str, str]
+) -> NewEntry:
+    details = _details(codec.encode(event, ScenarioEvent), parameters)
     return NewEntry(
         subject_kind="scenario",
         subject_id=event.scenario_id,
@@ -391,7 +406,7 @@ def _scenario_entry(codec: Codec, person_hash: str, event: ScenarioEvent) -> New
         to_state=";".join(f"{m.branch}:{m.to_state}" for m in event.moves),
         rule=",".join(dict.fromkeys(m.rule for m in event.moves)),
         reason=",".join(m.reason for m in event.moves),
-        details=details.encode("utf-8"),
+        details=details,
     )
 
 
@@ -416,7 +431,10 @@ class SqlScenarioRepository(_SqlRepository[Scenario]):
     def _history(self, scenario: Scenario) -> Callable[[int], list[NewEntry]]:
         person = self._storage.person_key.of(scenario.applicant.resident_id)
         codec, events = self._storage.codec, tuple(scenario.events)
-        return lambda after: [_scenario_entry(codec, person, e) for e in events if e.seq > after]
+        used = self._storage.parameters(scenario)
+        return lambda after: [
+            _scenario_entry(codec, person, e, used) for e in events if e.seq > after
+        ]
 
 
 class SqlConsultationRepository(_SqlRepository[Consultation]):

@@ -15,11 +15,12 @@ from domain.lifecycle import Step, apply
 from domain.policy import AgeRule
 from domain.scenario import react
 from entrypoints import cli
+from entrypoints.bootstrap import bootstrap_sql
 from entrypoints.settings import DATA_KEY, PERSON_KEY, encoded_key
 from tests.factories import T0, make_actor, make_case, make_scenario, resident_id, rules_for
 from tests.sql_support import DATA_KEY as TEST_DATA_KEY
 from tests.sql_support import PERSON_KEY as TEST_PERSON_KEY
-from tests.sql_support import storage_for
+from tests.sql_support import settings_for, storage_for
 
 PERSON = resident_id(5)
 
@@ -84,7 +85,7 @@ def test_an_entry_records_who_when_from_to_rule_reason_and_the_facts(storage):
         "received",
         "received",
     )
-    assert (entry.rule, entry.reason, entry.details["facts"]) == (
+    assert (entry.rule, entry.reason, entry.details["event"]["facts"]) == (
         "R10",
         "workload",
         {"to": "clerk-2"},
@@ -219,3 +220,19 @@ def test_reacting_again_appends_only_the_new_scenario_event(storage):
     entries = storage.history.of_subject("scenario", scenario.id)
 
     assert [e.event for e in entries] == ["history_clear", "dibao_granted"]
+
+
+def test_an_entry_keeps_the_policy_parameters_the_decision_rested_on(database_url):
+    """P11: the guide's version, the time limit and the region's rules, with sources,
+    so that the decision can be recomputed later."""
+    system = bootstrap_sql(settings_for(database_url))
+    with system.deps.uow() as uow:
+        uow.cases.add(make_case("case-0001", person=PERSON))
+        uow.commit()
+
+    (entry,) = system.history.of_subject("case", "case-0001")
+    system.close()
+
+    parameters = entry.details["parameters"]
+    assert parameters["guide"].startswith("dibao ")
+    assert {"time_limit", "region", "dibao_standard"} <= set(parameters)
