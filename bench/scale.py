@@ -40,7 +40,7 @@ from domain.lifecycle import CaseRules, Step, open_case
 from domain.policy_defaults import default_policy
 from domain.regions import RegionCode
 from domain.services import Channel, Department, Outcome, Service
-from entrypoints.bootstrap import running_deadline
+from entrypoints.bootstrap import parameters_in_force, running_deadline
 
 CST = timezone(timedelta(hours=8))
 START = datetime(2025, 1, 2, 9, 0, tzinfo=CST)
@@ -244,6 +244,7 @@ def run(url: str, args: argparse.Namespace) -> None:
         person_key=PersonKey(_bench_key("person", args.seed)),
         clock=FixedClock(datetime(2027, 1, 4, 8, 0, tzinfo=CST)),
         due_on=running_deadline(policy, calendar),
+        parameters=parameters_in_force(policy),
     )
     if not args.skip_load:
         seconds = load(storage, args.cases, args.batch, args.seed)
