@@ -11,12 +11,12 @@ from application.commands import ApplyCaseEvent
 from application.context import decision_context
 from application.dependencies import Dependencies
 from application.orchestration import ScenarioRunner, fact_for
+from application.outbox import registry_writes
 from domain import lifecycle
 from domain.actors import Actor
-from domain.cases import BENEFIT_GRANTED, Case, CaseEvent
+from domain.cases import Case, CaseEvent
 from domain.facts import CapabilityAssessment
 from domain.lifecycle import CaseRules, Step
-from domain.services import Service
 from ports.errors import ConcurrencyConflict
 from ports.storage import UnitOfWork
 
@@ -44,7 +44,8 @@ def apply_case_event(deps: Dependencies, actor: Actor, command: ApplyCaseEvent) 
         rules = CaseRules.for_case(deps.policy, case.service, case.region)
         step = _step(deps, uow, case, actor, command, now)
         recorded = lifecycle.apply(case, command.event, step, rules)
-        _write_to_registries(deps, case, recorded)
+        for entry in registry_writes(case, recorded):
+            uow.outbox.add(entry)  # delivered after commit, by a worker (P6)
         runner = ScenarioRunner(deps, uow, now)
         runner.track(case)
         fact = fact_for(case, recorded)
@@ -134,18 +135,3 @@ def _step(
         )
         step = evolve(step, report=report)
     return step
-
-
-def _write_to_registries(deps: Dependencies, case: Case, event: CaseEvent) -> None:
-    """Tell the unemployment registry what human resources decided (R8, R9).
-
-    Called inside the transaction: if the registry fails, nothing is committed and the
-    officer is told to try again. (The outbox of the persistence issue replaces this.)
-    """
-    on = event.at.date()
-    person = case.applicant.resident_id
-    granted = event.to_state == BENEFIT_GRANTED
-    if case.service is Service.UNEMPLOYMENT_REGISTRATION and granted:
-        deps.unemployment.register(person, case_id=case.id, on=on)
-    if case.service is Service.EMPLOYMENT_DIFFICULTY and (granted or event.event == "reject"):
-        deps.unemployment.record_recognition(person, case_id=case.id, recognised=granted, on=on)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from application.dependencies import Dependencies
+from application.outbox import platform_entry
 from domain import lifecycle, scenario
 from domain.actors import system_actor
 from domain.cases import APPROVED, BENEFIT_GRANTED, CLOSED, Case, CaseEvent, Hold
@@ -206,11 +207,12 @@ class ScenarioRunner:
             lifecycle.apply(dibao, "hold", step, rules)
 
     def _record_on_platform(self, subject: Scenario) -> None:
+        """Queued in the outbox; its delivery stores the platform's reference (P6)."""
         dibao = self._case(subject.dibao_case_id)
         application = PlatformApplication(
             dibao.id, dibao.service, dibao.applicant.resident_id, dibao.region, dibao.received_at
         )
-        subject.platform_reference = self.deps.platform.record_application(application)
+        self.uow.outbox.add(platform_entry(application, subject.id))
 
     def _not_accept(self, subject: Scenario, command: NotAcceptDibao) -> None:
         records = "；".join(f"{r.service.label}（{r.status.label}）" for r in self.blocking)

@@ -19,6 +19,7 @@ from domain.inquiries import Consultation
 from domain.regions import RegionCode
 from domain.scenario import Scenario
 from domain.services import Service
+from ports.outbox import Outbox
 
 
 @frozen
@@ -90,11 +91,12 @@ class ConsultationRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One transaction over every repository; leaving it without commit rolls back."""
+    """One transaction over the repositories and the outbox; uncommitted, it rolls back."""
 
     cases: CaseRepository
     scenarios: ScenarioRepository
     consultations: ConsultationRepository
+    outbox: Outbox
 
     def __enter__(self) -> Self: ...
 

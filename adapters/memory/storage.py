@@ -23,12 +23,14 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
+from adapters.memory.outbox import InMemoryOutbox, InMemoryOutboxStore
 from domain.cases import Case
 from domain.identity import ResidentId
 from domain.inquiries import Consultation
 from domain.scenario import Scenario
 from domain.services import Service
 from ports.errors import ConcurrencyConflict, DuplicateOpenCase, NotFound
+from ports.outbox import Outbox
 from ports.storage import (
     CaseQuery,
     CaseRepository,
@@ -46,13 +48,14 @@ A = TypeVar("A", bound=_Aggregate)
 
 
 class InMemoryStore:
-    """The committed state: aggregates by id, each with its committed version."""
+    """The committed state: aggregates by id, each with its committed version; the outbox."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.cases: dict[str, Case] = {}
         self.scenarios: dict[str, Scenario] = {}
         self.consultations: dict[str, Consultation] = {}
+        self.outbox = InMemoryOutboxStore()
 
 
 @dataclass
@@ -185,10 +188,12 @@ class InMemoryUnitOfWork:
         self._cases = InMemoryCaseRepository(store)
         self._scenarios = InMemoryScenarioRepository(store)
         self._consultations = InMemoryConsultationRepository(store)
+        self._outbox = InMemoryOutbox(store.outbox)
         # Typed as the ports declare them (the protocol's attributes are invariant).
         self.cases: CaseRepository = self._cases
         self.scenarios: ScenarioRepository = self._scenarios
         self.consultations: ConsultationRepository = self._consultations
+        self.outbox: Outbox = self._outbox
 
     def __enter__(self) -> Self:
         return self
@@ -214,10 +219,12 @@ class InMemoryUnitOfWork:
             self._cases._check_one_open_case()
             for repository in repositories:
                 repository._apply()
+            self._outbox.apply()
 
     def rollback(self) -> None:
         for repository in self._repositories():
             repository._discard()
+        self._outbox.discard()
 
     def _repositories(self) -> tuple[_Repository[Any], ...]:
         return (self._cases, self._scenarios, self._consultations)

@@ -30,7 +30,8 @@ from domain.identity import ResidentId
 from domain.regions import RegionCode
 from domain.scenario import CheckHistory, QueryUnemploymentRegistry
 from domain.services import Channel, Service
-from ports.errors import ConcurrencyConflict, RegistryUnavailable
+from ports.errors import ConcurrencyConflict
+from ports.outbox import EntryStatus
 from ports.storage import CaseQuery
 from tests.factories import COUNTY, OTHER_TOWNSHIP, T0, TOWNSHIP, resident_id
 from tests.unit.app_helpers import DIBAO_MATERIALS, World, born_aged, scenario_of
@@ -438,21 +439,40 @@ def test_when_the_unemployment_registry_returns_the_scenario_resumes(world: Worl
     assert world.scenario(scenario_of(intake)).outstanding == []
 
 
-def test_a_registration_is_not_granted_while_the_registry_cannot_record_it(
-    world: World,
-) -> None:
-    """P9: the grant and the registry write stand or fall together; nothing half done."""
+def granted_while_the_registry_is_down(world: World) -> str:
+    """A registration case granted while the unemployment registry cannot be reached."""
     intake = world.submit_dibao(person())
     registration = intake.linked_cases[0].id
     world.step(world.staff.hr, registration, "verify")
     world.step(world.staff.hr, registration, "approve")
     world.unemployment.set_unavailable()
+    world.step(world.staff.hr, registration, "grant")
+    return registration
 
-    with pytest.raises(RegistryUnavailable):
-        world.step(world.staff.hr, registration, "grant")
 
-    assert world.case(registration).state == "approved"
+def test_a_registration_is_granted_while_the_registry_is_down_and_its_write_waits(
+    world: World,
+) -> None:
+    """P6, P9: the decision commits; the registry write waits in the outbox, not lost."""
+    registration = granted_while_the_registry_is_down(world)
+
+    waiting = world.store.outbox.state_of(f"unemployment-register-{registration}")
+
+    assert world.case(registration).state == BENEFIT_GRANTED
+    assert (waiting.status, waiting.attempts) == (EntryStatus.PENDING, 1)
     assert world.unemployment.registrations == ()
+
+
+def test_a_registration_waiting_in_the_outbox_is_written_once_the_registry_is_back(
+    world: World,
+) -> None:
+    """P6, P8: after its backoff the write is retried with the next commit, exactly once."""
+    registration = granted_while_the_registry_is_down(world)
+    world.unemployment.set_unavailable(False)
+
+    world.submit_dibao(person(2))
+
+    assert [r.case_id for r in world.unemployment.registrations] == [registration]
 
 
 # -- P5: optimistic concurrency --
