@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from domain.services import Service
-from entrypoints import diagrams
+from entrypoints import diagrams, registries
 from entrypoints.demo import run_demo
 
 
@@ -21,11 +21,14 @@ def _parser() -> argparse.ArgumentParser:
     target = diagram.add_mutually_exclusive_group()
     target.add_argument("--service", choices=[s.value for s in Service])
     target.add_argument("--out", type=Path, help="write every diagram into this folder")
+    registries.add_command(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "registries":
+        return registries.run(args)
     if args.command == "demo":
         run_demo()
     elif args.command == "diagram":

@@ -93,8 +93,8 @@ class RegistryEndpoint:
     name: str  # the registry's name in errors and logs, e.g. assistance_platform
     base_url: str
     api_key: str | None = field(default=None, repr=False)
-    timeouts: Timeouts = Timeouts()
-    retry: RetryPolicy = RetryPolicy()
+    timeouts: Timeouts = field(factory=Timeouts)
+    retry: RetryPolicy = field(factory=RetryPolicy)
 
 
 class BreakerState(StrEnum):

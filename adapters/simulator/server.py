@@ -284,13 +284,10 @@ class RegistrySimulator:
         self._thread.start()
         return self
 
-    def serve_forever(self) -> None:
-        """Serve in this thread until interrupted (the `jiuzhu registries` command)."""
-        server = self._bind()
-        try:
-            server.serve_forever()
-        finally:
-            self.stop()
+    def join(self) -> None:
+        """Wait while the simulator serves (the `jiuzhu registries` command waits here)."""
+        while self._thread is not None and self._thread.is_alive():
+            self._thread.join(0.5)
 
     def stop(self) -> None:
         self.stopping.set()
