@@ -332,11 +332,14 @@ class RegistrySimulator:
             "faults_in_force": len(self.faults.in_force),
         }
 
-    def answer(self, route: _Route, request: Fields, raw: object, key: str | None) -> _Stored:
-        """Carry out one operation; a write once per idempotency key (P2)."""
+    def answer(
+        self, route: _Route, request: Fields, raw: object, key: str | None
+    ) -> tuple[_Stored, bool]:
+        """Carry out one operation, a write once per idempotency key (P2); says whether
+        the answer is a stored one, replayed."""
         if not route.write:
             status, document = route.answer(self.registries, request)
-            return _Stored("", status, _encode(document), running=False)
+            return _Stored("", status, _encode(document), running=False), False
         if not key:
             raise _Refused(400, "a write needs an Idempotency-Key header")
         fingerprint = hashlib.sha256(_canonical(raw)).hexdigest()
@@ -348,7 +351,7 @@ class RegistrySimulator:
             if stored is not None and stored.running:
                 raise _Refused(409, "a request with this Idempotency-Key is still running")
             if stored is not None:
-                return stored
+                return stored, True
             stored = self._answers[slot] = _Stored(fingerprint)
         try:
             status, document = route.answer(self.registries, request)
@@ -358,7 +361,7 @@ class RegistrySimulator:
             raise
         with self._lock:
             stored.status, stored.body, stored.running = status, _encode(document), False
-        return stored
+        return stored, False
 
 
 class _Server(ThreadingHTTPServer):
@@ -407,10 +410,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_problem(404, "no such resource")
 
     def do_POST(self) -> None:
-        if not self._authorised():
-            return
         try:
-            raw = self._body()
+            raw = self._body()  # read first, so that the connection stays in step
+            if not self._authorised():
+                return
             if self.path == "/_admin/faults":
                 self._add_fault(raw)
             elif self.path in ROUTES:
@@ -432,9 +435,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _body(self) -> object:
         length = self.headers.get("Content-Length")
         if length is None or not length.isdigit():
+            self.close_connection = True  # the body's end is unknown
             raise _Refused(411, "a Content-Length header is needed")
+        content = self.rfile.read(int(length))
         try:
-            return parse_json(self.rfile.read(int(length)))
+            return parse_json(content)
         except WireError as error:
             raise _Refused(400, f"the request body is not JSON: {error}") from None
 
@@ -464,7 +469,7 @@ class _Handler(BaseHTTPRequestHandler):
             if fault is not None and route.write and not fault.after_write:
                 self._send_fault(fault, None)
                 return
-            stored = self.simulator.answer(
+            stored, replayed = self.simulator.answer(
                 route, request, raw, self.headers.get("Idempotency-Key")
             )
         except WireError as error:
@@ -472,7 +477,8 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None:
             self._send_fault(fault, stored.body)
         else:
-            self._send(stored.status, "application/json", stored.body)
+            headers = {"Idempotent-Replayed": "true"} if replayed else {}
+            self._send(stored.status, "application/json", stored.body, headers=headers)
 
     def _send_fault(self, fault: Fault, body: bytes | None) -> None:
         answer = body or _encode({"detail": "处理中，请稍候" * 8})

@@ -1,0 +1,32 @@
+"""A registry simulator on an ephemeral loopback port, shared by a module, reset per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from adapters.clock import FixedClock
+from adapters.simulator import RegistrySimulator, Seed
+from tests.factories import T0
+from tests.integration.registry_cases import API_KEY
+
+
+@pytest.fixture(scope="module")
+def running_simulator() -> Iterator[RegistrySimulator]:
+    with RegistrySimulator(clock=FixedClock(T0), api_key=API_KEY, fault_seed=5) as running:
+        yield running
+
+
+@pytest.fixture
+def simulator(running_simulator: RegistrySimulator) -> RegistrySimulator:
+    running_simulator.reset(Seed())
+    return running_simulator
+
+
+@pytest.fixture(scope="module")
+def loopback() -> Iterator[httpx.Client]:
+    """A plain client for the simulator, proxies of the environment ignored."""
+    with httpx.Client(trust_env=False) as client:
+        yield client
