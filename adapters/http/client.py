@@ -5,8 +5,8 @@ breaker, and the one place where every failure becomes a port error (P9).
     connect error, timeout, 5xx, 429                RegistryUnavailable     yes
     the circuit is open                             RegistryUnavailable     no request sent
     4xx other than 429 (bad key, reused write key)  RegistryRefused         no
-    body cut short, not JSON, not application/json  RegistryAnswerInvalid   no
-    (an HTML page), empty, wrong schema, 1xx or 3xx
+    body cut short or undecodable, not JSON, not    RegistryAnswerInvalid   no
+    application/json (an HTML page), empty, wrong schema, 1xx or 3xx
 
 Every operation is safe to repeat: reads change nothing, and every write carries its
 idempotency key, the same on each attempt, which the registry deduplicates on (P6).
@@ -317,14 +317,14 @@ class RegistryClient:
             response = self._client.send(request, stream=True)
         except httpx.TimeoutException as error:
             raise self._transient(operation, "timed out", error) from error
-        except httpx.TransportError as error:
+        except httpx.RequestError as error:
             raise self._transient(operation, "unreachable", error) from error
         try:
             content = response.read()
         except httpx.TimeoutException as error:
             raise self._transient(operation, "timed out while answering", error) from error
-        except httpx.TransportError as error:
-            message = f"{operation}: the answer was cut short ({type(error).__name__})"
+        except httpx.RequestError as error:  # cut short, or a content encoding that fails
+            message = f"{operation}: the answer could not be read ({type(error).__name__})"
             raise RegistryAnswerInvalid(self.name, message) from error
         finally:
             response.close()

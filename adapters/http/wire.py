@@ -34,6 +34,10 @@ def parse_json(body: bytes) -> object:
         raise WireError("the body is not UTF-8") from None
     except json.JSONDecodeError as error:
         raise WireError(f"the body is not JSON ({error.msg}, at character {error.pos})") from None
+    except ValueError:  # an integer too long to convert
+        raise WireError("the body holds a number too long to read") from None
+    except RecursionError:
+        raise WireError("the body is nested too deeply to read") from None
 
 
 def _refuse_constant(name: str) -> object:

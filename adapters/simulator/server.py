@@ -279,7 +279,7 @@ class RegistrySimulator:
         """Serve in a background thread until stop()."""
         server = self._bind()
         self._thread = threading.Thread(
-            target=server.serve_forever, name="registry-simulator", daemon=True
+            target=server.serve_forever, args=(0.05,), name="registry-simulator", daemon=True
         )
         self._thread.start()
         return self

@@ -104,6 +104,15 @@ INVALID: dict[str, FaultFor] = {
     "json_as_text_plain": lambda op: _body(answer_ok(op).content, "text/plain"),
     "no_content_type": lambda op: _body(answer_ok(op).content, ""),
     "not_utf8": lambda _: _body('{"person": "张三"}'.encode("gb18030")),
+    "corrupt_gzip": lambda _: (
+        lambda _: httpx.Response(
+            200,
+            stream=httpx.ByteStream(b"not gzip at all"),
+            headers={"content-type": "application/json", "content-encoding": "gzip"},
+        )
+    ),
+    "nested_too_deeply": lambda _: _body(b"[" * 100_000 + b"]" * 100_000),
+    "number_too_long": lambda _: _body(b'{"grade": ' + b"9" * 5000 + b"}"),
     "wrong_schema": _document({"result": "ok", "data": []}),
     "a_list": _document([]),
     "null": _document(None),
