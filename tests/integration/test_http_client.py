@@ -4,6 +4,7 @@ circuit breaker (P6, P8, P9, P12)."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -273,3 +274,21 @@ def test_each_registry_has_a_breaker_of_its_own():
     client = mock_client(Script([], then=unavailable))
 
     assert platform.make(client).breaker is not register.make(client).breaker
+
+
+def test_no_attempt_starts_once_the_total_time_of_a_call_has_passed():
+    """P8: the deadline bounds a call even when attempts are left."""
+    operation = BY_NAME["history_of"]
+
+    def slow_outage(request: httpx.Request) -> httpx.Response:
+        time.sleep(0.01)  # longer than the whole call may take
+        return unavailable(request)
+
+    script = Script([], then=slow_outage)
+    policy = RetryPolicy(attempts=5, wait_initial=0, wait_max=0, wait_jitter=0, total=0.005)
+    endpoint = RegistryEndpoint("assistance_platform", "http://registry.test", retry=policy)
+
+    with mock_client(script) as client, pytest.raises(RegistryUnavailable):
+        operation.call(operation.adapter(client, endpoint))
+
+    assert len(script.sent) == 1
