@@ -26,7 +26,7 @@ from adapters.clock import SystemClock
 from adapters.sql.database import SqlDatabase
 from adapters.sql.schema import SchemaNotCurrent, upgrade
 from domain.services import Service
-from entrypoints import diagrams
+from entrypoints import diagrams, registries
 from entrypoints.bootstrap import SqlComposition, bootstrap_sql
 from entrypoints.demo import run_demo
 from entrypoints.settings import Settings, SettingsError
@@ -57,11 +57,14 @@ def _parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="the history's integrity")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
     audit_commands.add_parser("verify", help="check the hash chain of the history")
+    registries.add_command(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "registries":
+        return registries.run(args)
     if args.command == "demo":
         run_demo()
     elif args.command == "diagram":

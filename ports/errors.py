@@ -3,7 +3,8 @@
 PortError
  ├── RegistryError           another department's system did not give a usable answer
  │    ├── RegistryUnavailable     unreachable, timed out, 5xx, 429, circuit open
- │    └── RegistryAnswerInvalid   truncated, not JSON, wrong schema, an HTML page
+ │    ├── RegistryAnswerInvalid   truncated, not JSON, wrong schema, an HTML page
+ │    └── RegistryRefused         refused the request (4xx): a bad key, a reused write key
  └── StorageError
       ├── NotFound                no such record
       ├── ConcurrencyConflict     the record changed since it was loaded (409)
@@ -33,6 +34,16 @@ class RegistryUnavailable(RegistryError):
 
 class RegistryAnswerInvalid(RegistryError):
     code = "registry_answer_invalid"
+
+
+class RegistryRefused(RegistryError):
+    """The registry refused the request itself; asking again unchanged will not help."""
+
+    code = "registry_refused"
+
+    def __init__(self, registry: str, message: str, *, status: int) -> None:
+        super().__init__(registry, message)
+        self.status = status
 
 
 class StorageError(PortError):
