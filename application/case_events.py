@@ -10,8 +10,8 @@ from application.access import ensure_covers
 from application.commands import ApplyCaseEvent
 from application.context import decision_context
 from application.dependencies import Dependencies
-from application.orchestration import ScenarioRunner, fact_for
-from application.outbox import registry_writes
+from application.orchestration import ScenarioRunner, fact_for, retry_outstanding
+from application.outbox_entries import registry_writes
 from domain import lifecycle
 from domain.actors import Actor
 from domain.cases import Case, CaseEvent
@@ -82,15 +82,7 @@ def record_dispute(
 
 def resume_scenario(deps: Dependencies, scenario_id: str) -> tuple[Case, ...]:
     """Retry what a registry failure left outstanding; returns the cases it opened."""
-    now = deps.clock.now()
-    with deps.uow() as uow:
-        subject = uow.scenarios.get(scenario_id)
-        runner = ScenarioRunner(deps, uow, now)
-        runner.resume(subject)
-        uow.scenarios.save(subject)
-        runner.flush()
-        uow.commit()
-    return tuple(runner.opened)
+    return retry_outstanding(deps, scenario_id).opened
 
 
 def _step(

@@ -3,8 +3,10 @@
 The scenario statechart decides; this module only executes its commands against the
 ports, inside the caller's unit of work, and turns registry answers and linked-case
 outcomes back into facts for the chart. Steps the scenario drives are taken by the
-system actor. A registry that fails leaves its command outstanding on the scenario, to be
-retried by `resume_scenario`; it is never read as a negative answer (P9).
+system actor. A registry that fails leaves its command outstanding on the scenario and
+queues a `ResumeScenario` outbox entry, which the worker delivers by retrying
+(`resume_scenario`) with backoff until the registry answers, or raises an incident; a
+failure is never read as a negative answer (P9).
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from collections import deque
 from collections.abc import Mapping
 from datetime import datetime
 
+from attrs import frozen
+
 from application.dependencies import Dependencies
-from application.outbox import platform_entry
+from application.outbox_entries import platform_entry, resume_entry
 from domain import lifecycle, scenario
 from domain.actors import system_actor
 from domain.cases import APPROVED, BENEFIT_GRANTED, CLOSED, Case, CaseEvent, Hold
@@ -90,6 +94,8 @@ class ScenarioRunner:
         self.now = now
         self.blocking: tuple[AssistanceRecord, ...] = ()
         self.wait: Finding | None = None  # the wait after a refusal, where one applies
+        self.resuming = False
+        self.last_error: RegistryError | None = None  # the last registry failure of the run
         self._cases: dict[str, Case] = {}
         self._new: list[str] = []
 
@@ -115,6 +121,7 @@ class ScenarioRunner:
     def resume(self, subject: Scenario) -> None:
         """Retry the commands a registry failure left outstanding, in their order."""
         waiting, subject.outstanding = deque(subject.outstanding), []
+        self.resuming = True
         self._drain(subject, waiting)
 
     def flush(self) -> None:
@@ -142,8 +149,11 @@ class ScenarioRunner:
                     error.code,
                 )
                 subject.outstanding.append(command)
+                self.last_error = error
                 if isinstance(command, CheckHistory):
                     self._hold_dibao(subject)
+                if not self.resuming:  # a resume that fails again keeps its own entry
+                    self.uow.outbox.add(resume_entry(subject))
                 continue
             if fact is not None:
                 queue.extend(self._react(subject, fact))
@@ -329,3 +339,25 @@ class ScenarioRunner:
         if case_id not in self._cases:
             self._cases[case_id] = self.uow.cases.get(case_id)
         return self._cases[case_id]
+
+
+@frozen
+class ResumeResult:
+    """What a retry achieved: the cases it opened, and the failure it met, if any."""
+
+    opened: tuple[Case, ...]
+    still_outstanding: int
+    error: RegistryError | None
+
+
+def retry_outstanding(deps: Dependencies, scenario_id: str) -> ResumeResult:
+    """Retry what a registry failure left outstanding, and say what is still left."""
+    now = deps.clock.now()
+    with deps.uow() as uow:
+        subject = uow.scenarios.get(scenario_id)
+        runner = ScenarioRunner(deps, uow, now)
+        runner.resume(subject)
+        uow.scenarios.save(subject)
+        runner.flush()
+        uow.commit()
+    return ResumeResult(tuple(runner.opened), len(subject.outstanding), runner.last_error)

@@ -1,4 +1,4 @@
-"""Registry writes as outbox entries, and their delivery (P6, DESIGN: persistence).
+"""The delivery of outbox entries (P6, DESIGN: persistence); `outbox_entries` builds them.
 
 A use case queues what another department must be told in the same unit of work as the
 state change; a worker delivers it later with `call_registry` and `record_delivery`
@@ -13,36 +13,16 @@ from datetime import datetime
 from attrs import frozen
 
 from application.dependencies import Dependencies
-from domain.cases import BENEFIT_GRANTED, Case, CaseEvent
-from domain.services import Service
+from application.orchestration import retry_outstanding
+from ports.errors import RegistryUnavailable
 from ports.outbox import (
     OutboxEntry,
     RecordApplicationOnPlatform,
     RecordRecognition,
     RegisterUnemployment,
+    ResumeScenario,
 )
-from ports.registries import PlatformApplication
 from ports.storage import UnitOfWork
-
-
-def platform_entry(application: PlatformApplication, scenario_id: str) -> OutboxEntry:
-    """Record an accepted dibao application on the platform (R6), under its case."""
-    message = RecordApplicationOnPlatform(application, scenario_id)
-    return OutboxEntry(application.idempotency_key, message)
-
-
-def registry_writes(case: Case, event: CaseEvent) -> tuple[OutboxEntry, ...]:
-    """What the unemployment registry must be told of a human-resources decision (R8, R9)."""
-    on = event.at.date()
-    person = case.applicant.resident_id
-    granted = event.to_state == BENEFIT_GRANTED
-    if case.service is Service.UNEMPLOYMENT_REGISTRATION and granted:
-        key = f"unemployment-register-{case.id}"
-        return (OutboxEntry(key, RegisterUnemployment(person, case.id, on)),)
-    if case.service is Service.EMPLOYMENT_DIFFICULTY and (granted or event.event == "reject"):
-        key = f"unemployment-recognition-{case.id}"
-        return (OutboxEntry(key, RecordRecognition(person, case.id, granted, on)),)
-    return ()
 
 
 @frozen
@@ -64,7 +44,18 @@ def call_registry(deps: Dependencies, entry: OutboxEntry) -> Delivered:
             deps.unemployment.record_recognition(
                 person, case_id=case_id, recognised=recognised, on=on
             )
+        case ResumeScenario(scenario_id=scenario_id):
+            _resume(deps, scenario_id)
     return Delivered(entry)
+
+
+def _resume(deps: Dependencies, scenario_id: str) -> None:
+    """Retry a scenario's outstanding registry calls; raises while any is still left."""
+    result = retry_outstanding(deps, scenario_id)
+    if result.still_outstanding:
+        if result.error is not None:
+            raise result.error
+        raise RegistryUnavailable("scenario", f"{result.still_outstanding} calls outstanding")
 
 
 def record_delivery(uow: UnitOfWork, delivered: Delivered, *, at: datetime) -> None:

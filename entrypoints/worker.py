@@ -22,7 +22,7 @@ from attrs import field, frozen
 
 from application.dependencies import Dependencies
 from application.outbox import Delivered, call_registry, record_delivery
-from ports.errors import ConcurrencyConflict
+from ports.errors import ConcurrencyConflict, RegistryRefused
 from ports.outbox import ClaimedEntry, OutboxQueue
 
 log = logging.getLogger(__name__)
@@ -154,6 +154,8 @@ class Worker:
 
     def _failed(self, claimed: ClaimedEntry, error: Exception) -> None:
         retry_at = self._settings.retry.retry_at(claimed.attempt, self._deps.clock.now())
+        if isinstance(error, RegistryRefused):  # a 401 or 422 does not heal by waiting
+            retry_at = None
         text = f"{type(error).__name__}: {error}"[:500]
         self._queue.reschedule(claimed, error=text, retry_at=retry_at)
         if retry_at is None:

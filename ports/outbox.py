@@ -52,7 +52,21 @@ class RecordRecognition:
     on: date
 
 
-OutboxMessage = RecordApplicationOnPlatform | RegisterUnemployment | RecordRecognition
+@frozen
+class ResumeScenario:
+    """Retry what a registry that did not answer left outstanding on a joint scenario.
+
+    Not a write but a wait (R8, P8): queued with the failure, it is delivered by trying
+    the registry again, so that the scenario moves on without an officer once the
+    registry answers, with the outbox's backoff, and an incident when it never does.
+    """
+
+    scenario_id: str
+
+
+OutboxMessage = (
+    RecordApplicationOnPlatform | RegisterUnemployment | RecordRecognition | ResumeScenario
+)
 
 
 @frozen
