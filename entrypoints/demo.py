@@ -19,7 +19,8 @@ from adapters.memory.registries import (
     InMemoryDisabilityRegister,
     InMemoryUnemploymentRegistry,
 )
-from application.case_events import apply_case_event, record_assessment, record_dispute
+from adapters.memory.storage import InMemoryStore
+from application.case_events import apply_case_event, record_dispute
 from application.commands import ApplyCaseEvent, RecordConsultation, SubmitApplication
 from application.consultations import record_consultation
 from application.dependencies import Dependencies
@@ -28,6 +29,7 @@ from application.queries import TimelineEntry, get_scenario, timeline_of
 from domain.actors import Actor, Role
 from domain.benefits import BenefitDecision, DibaoHousehold, SubsidyAmount
 from domain.cases import STATE_LABELS, Case
+from domain.errors import RuleRefused
 from domain.facts import (
     AssistanceRecord,
     CheckWarning,
@@ -42,6 +44,10 @@ from domain.regions import RegionCode
 from domain.scenario import STATE_LABELS as SCENARIO_LABELS
 from domain.services import Channel, Service
 from entrypoints.bootstrap import bootstrap_in_memory
+from entrypoints.worker import Worker
+from ports.errors import RegistryError
+from ports.outbox import EntryStatus
+from ports.registries import AssistancePlatform, DisabilityRegister, UnemploymentRegistry
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=timezone(timedelta(hours=8)))
 GRANT, REFUSE = "grant", "refuse"
@@ -216,21 +222,65 @@ def resident_id(household: Household, sequence: int) -> str:
     return first17 + check_character(first17)
 
 
+OFFICER_ATTEMPTS = 30  # how often an officer tries a step again while a registry is down
+SETTLE_ROUNDS = 30  # ten-minute rounds the outbox gets to catch up
+
+
+@frozen
+class RegistryPorts:
+    """What the use cases call for the three registries."""
+
+    platform: AssistancePlatform
+    unemployment: UnemploymentRegistry
+    disability: DisabilityRegister
+
+
+@frozen
+class SampleRegistries:
+    """Where the sample people are seeded: in memory, or a simulator's registries."""
+
+    platform: InMemoryAssistancePlatform
+    unemployment: InMemoryUnemploymentRegistry
+    disability: InMemoryDisabilityRegister
+
+    @classmethod
+    def in_memory(cls, clock: FixedClock) -> SampleRegistries:
+        return cls(
+            InMemoryAssistancePlatform(clock=clock),
+            InMemoryUnemploymentRegistry(),
+            InMemoryDisabilityRegister(),
+        )
+
+
 class Demo:
     """Drives the households through the application layer, as officers would."""
 
-    def __init__(self, out: Callable[[str], None] = print) -> None:
-        self.clock = FixedClock(START)
-        self.platform = InMemoryAssistancePlatform(clock=self.clock)
-        self.unemployment = InMemoryUnemploymentRegistry()
-        self.disability = InMemoryDisabilityRegister()
+    def __init__(
+        self,
+        out: Callable[[str], None] = print,
+        *,
+        clock: FixedClock | None = None,
+        registries: SampleRegistries | None = None,
+        ports: RegistryPorts | None = None,
+    ) -> None:
+        """In memory by default; `registries` are where the sample people are seeded
+        (a simulator's), `ports` what the use cases call (HTTP adapters to it)."""
+        self.clock = clock or FixedClock(START)
+        sample = registries or SampleRegistries.in_memory(self.clock)
+        self.platform = sample.platform
+        self.unemployment = sample.unemployment
+        self.disability = sample.disability
+        calls = ports or RegistryPorts(sample.platform, sample.unemployment, sample.disability)
+        self.store = InMemoryStore()
         self.deps: Dependencies = bootstrap_in_memory(
             clock=self.clock,
             ids=SequentialIds(),
-            platform=self.platform,
-            unemployment=self.unemployment,
-            disability=self.disability,
+            store=self.store,
+            platform=calls.platform,
+            unemployment=calls.unemployment,
+            disability=calls.disability,
         )
+        self.worker = Worker(self.deps, self.store.outbox, worker_id="demo")
         self.out = out
         self.summaries: list[str] = []
 
@@ -277,17 +327,20 @@ class Demo:
         self.out(f"\n== {household.key} {household.name}  {intake.case.applicant.resident_id}")
         self.out(f"   路径 paths: {household.paths}")
         self.out(_indent(_notice_brief(intake.notice)))
-        if intake.scenario is None or intake.case.state == "closed":
+        self.settle()
+        if intake.scenario is None or not self._case(intake.case.id).is_open:
             self._print(household, intake.case.scenario_id)
             return
         dibao = intake.case.id
+        self.settle()
         self._prepare_dibao(household, staff, dibao)
         if household.registration_first:
             self._work_linked(
                 household, staff, intake.case.scenario_id, only=Service.UNEMPLOYMENT_REGISTRATION
             )
         self._decide_dibao(household, staff, dibao)
-        for _ in range(6):
+        for _ in range(12):
+            self.settle()
             if not self._work_linked(household, staff, intake.case.scenario_id):
                 break
         self._print(household, intake.case.scenario_id)
@@ -315,8 +368,35 @@ class Demo:
             self.clock.set(datetime.combine(next_day, START.timetz()))
 
     def _act(self, actor: Actor, case_id: str, event: str, **kwargs: object) -> None:
+        """One officer's step; a registry that does not answer is tried again later, as an
+        officer would after a "try again" answer (P9: nothing is guessed meanwhile)."""
         self._tick()
-        apply_case_event(self.deps, actor, ApplyCaseEvent(case_id, event, **kwargs))  # type: ignore[arg-type]
+        command = ApplyCaseEvent(case_id, event, **kwargs)  # type: ignore[arg-type]
+        for _attempt in range(OFFICER_ATTEMPTS - 1):
+            try:
+                apply_case_event(self.deps, actor, command)
+            except RegistryError:
+                pass
+            except RuleRefused as refused:
+                if refused.code != "decision_on_hold" or refused.rule != "R6":
+                    raise  # only the wait for the history check (R6) passes by itself
+            else:
+                return
+            self.clock.advance(minutes=5)
+            self.settle()
+        apply_case_event(self.deps, actor, command)
+
+    def settle(self) -> None:
+        """Let the outbox catch up: registry writes, and scenarios waiting on a registry,
+        retried as time passes (P8)."""
+        for _round in range(SETTLE_ROUNDS):
+            self.worker.drain()
+            if not self._waiting():
+                return
+            self.clock.advance(minutes=10)
+
+    def _waiting(self) -> bool:
+        return any(state.status is EntryStatus.PENDING for state in self.store.outbox.states())
 
     def _prepare_dibao(self, household: Household, staff: Staff, dibao: str) -> None:
         if household.missing:
@@ -395,11 +475,14 @@ class Demo:
                 moved |= self._step_linked(household, staff, linked.service, linked.case_id)
         return moved
 
+    def _case(self, case_id: str) -> Case:
+        with self.deps.uow() as uow:
+            return uow.cases.get(case_id)
+
     def _step_linked(
         self, household: Household, staff: Staff, service: Service, case_id: str
     ) -> bool:
-        with self.deps.uow() as uow:
-            case = uow.cases.get(case_id)
+        case = self._case(case_id)
         officer = staff.hr if service.department.value == "human_resources" else staff.reviewer
         decision = {
             Service.UNEMPLOYMENT_REGISTRATION: household.registration,
@@ -409,11 +492,11 @@ class Demo:
         }[service]
         if service is Service.ELDERLY_NURSING and case.assessment is None:
             self._tick(hours=24)
-            record_assessment(
-                self.deps,
+            self._act(
                 staff.assessor,
                 case_id,
-                level=household.capability_level,
+                "record_assessment",
+                assessment_level=household.capability_level,
                 assessors=("马丽", "孙强"),
             )
             return True

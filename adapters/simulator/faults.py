@@ -111,6 +111,7 @@ class FaultBook:
         self._lock = threading.Lock()
         self._random = random.Random(seed)
         self._entries: list[_Entry] = []
+        self.struck = 0  # how many requests a fault has struck since the book was made
 
     def add(self, fault: Fault) -> None:
         with self._lock:
@@ -137,5 +138,6 @@ class FaultBook:
                     entry.left -= 1
                     if entry.left == 0:
                         self._entries.remove(entry)
+                self.struck += 1
                 return entry.fault
         return None
