@@ -19,13 +19,13 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from attrs import Factory, evolve, frozen
+from attrs import Factory, asdict, evolve, frozen
 from statemachine import Event, State, StateChart
 from statemachine.exceptions import TransitionNotAllowed
 
 from domain import cases as c
 from domain.actors import Actor, Role
-from domain.benefits import BenefitParameters, SubsidyAmount, mzt_level
+from domain.benefits import BenefitParameters, SelfCareItems, SubsidyAmount, mzt_level
 from domain.cases import (
     Applicant,
     Case,
@@ -50,6 +50,7 @@ from domain.decisions import (
 from domain.eligibility import EligibilityParameters
 from domain.errors import IllegalTransition, InvalidValue, RuleRefused
 from domain.facts import CapabilityAssessment, HouseholdCheckReport
+from domain.money import Money
 from domain.particulars import Particulars, TemporaryKind, TemporaryRequest, check_particulars
 from domain.policy import Parameters, Permissions, Policy, RegionParameters, ServiceGuide
 from domain.regions import RegionCode, RegionLevel
@@ -414,13 +415,16 @@ class CaseMachine(StateChart[Case]):
     def on_verify(self, step: Step) -> None:
         if step.particulars is not None:
             self.model.particulars = step.particulars
-            self._facts["particulars"] = type(step.particulars).__name__
+            self._facts.update(particulars_facts(step.particulars))
 
     def on_approve(self, step: Step) -> None:
         case = self.model
         if step.particulars is not None:
             case.particulars = step.particulars
-            self._facts["particulars"] = type(step.particulars).__name__
+        if case.particulars is not None:  # the inputs the decision used, for recomputing
+            self._facts.update(particulars_facts(case.particulars))
+        if case.assessment is not None:
+            self._facts["assessment"] = f"{case.assessment.standard} {case.assessment.level}"
         if "category" in self._decision:
             case.category = self._decision["category"]
             self._facts["category"] = case.category
@@ -500,6 +504,21 @@ class CaseMachine(StateChart[Case]):
 def _probe(event: str, step: Step) -> CaseEvent:
     """A stand-in for the event being decided, so limits see its day as the latest."""
     return CaseEvent("", 0, str(event), step.actor.id, (), step.at, "", "", "", "")
+
+
+def particulars_facts(particulars: Particulars) -> dict[str, str]:
+    """The particulars as the history keeps them: every field as text, amounts in fen."""
+    facts = {"particulars": type(particulars).__name__}
+    for name, value in asdict(particulars, recurse=False).items():
+        if isinstance(value, Money):
+            facts[f"particulars.{name}_fen"] = str(value.fen)
+        elif isinstance(value, SelfCareItems):
+            facts[f"particulars.{name}.failed"] = ",".join(value.failed())
+        elif isinstance(value, frozenset):
+            facts[f"particulars.{name}"] = ",".join(sorted(str(v) for v in value))
+        elif value is not None:
+            facts[f"particulars.{name}"] = str(value)
+    return facts
 
 
 def _benefit_facts(benefit: Benefit) -> dict[str, str]:

@@ -11,10 +11,12 @@ from attrs import evolve
 from application.queries import get_case
 from domain.benefits import (
     BenefitDecision,
+    DibaoHousehold,
     DibaoTier,
     DibaoTierTable,
     SelfCareItems,
     SubsidyAmount,
+    dibao_benefit,
 )
 from domain.cases import APPROVED, BENEFIT_GRANTED, CLOSED, VERIFIED
 from domain.decision_notices import DecisionKind
@@ -467,3 +469,25 @@ def test_r1_a_training_subsidy_needs_one_of_the_five_groups(world: World) -> Non
         world.step(world.staff.hr, intake.case.id, "approve")
 
     assert refused.value.code == "training_group_missing"
+
+
+def test_the_approval_event_keeps_the_inputs_so_the_amount_can_be_recomputed(
+    world: World,
+) -> None:
+    """Issue 4 (history): the household figures sit on the event beside the result."""
+    intake = world.submit_dibao(resident_id(1))
+    world.prepare_and_verify_dibao(intake.case.id)
+    world.grant_dibao(intake.case.id)
+    approval = next(e for e in world.case(intake.case.id).events if e.event == "approve")
+    facts = approval.facts
+    household = DibaoHousehold(
+        int(facts["particulars.members"]),
+        int(facts["particulars.covered"]),
+        Money(int(facts["particulars.monthly_income_fen"])),
+    )
+    standard = world.deps.policy.region(intake.case.region).dibao_standard_on(approval.at.date())
+    assert standard is not None
+
+    recomputed = dibao_benefit(household, standard, confirmed_on=approval.at.date())
+
+    assert str(recomputed.monthly.fen) == facts["monthly_fen"]
