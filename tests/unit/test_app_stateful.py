@@ -341,4 +341,4 @@ class JointScenarioSteps(RuleBasedStateMachine):
 
 
 TestJointScenarioSteps = JointScenarioSteps.TestCase
-TestJointScenarioSteps.settings = settings(stateful_step_count=30, deadline=None)
+TestJointScenarioSteps.settings = settings(stateful_step_count=50, deadline=None)  # P4: 50 steps
