@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import anyio
 from litestar.params import HeaderParameter
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.actors import Actor
@@ -56,7 +57,7 @@ class IdempotencyMiddleware:
         self.services = services
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("method") != "POST":
+        if scope["type"] != ScopeType.HTTP or scope.get("method") != "POST":
             await self.app(scope, receive, send)
             return
         key = dict(scope.get("headers", ())).get(HEADER)

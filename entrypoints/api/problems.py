@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import math
+import traceback
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
@@ -256,12 +257,8 @@ def _invalid_request(error: ValidationException) -> Problem:
 
 def _unexpected(error: BaseException) -> Problem:
     correlation = uuid.uuid4().hex
-    log.error(
-        "unexpected %s (correlation %s)",
-        type(error).__name__,
-        correlation,
-        exc_info=(type(error), error, error.__traceback__),
-    )
+    trace = mask_id_like("".join(traceback.format_exception(error)))
+    log.error("unexpected %s (correlation %s)\n%s", type(error).__name__, correlation, trace)
     detail = f"服务器内部错误，请联系管理员并提供编号 {correlation}"
     return problem(500, "internal_error", "服务器内部错误", detail, correlation_id=correlation)
 

@@ -142,7 +142,7 @@ class SqlStaffAndAudit(StaffAndAuditContract):
             .order_by(history.c.position)
         )
         with self.storage.database.reading() as connection:
-            return [tuple(row) for row in connection.execute(query)]  # type: ignore[misc]
+            return [tuple(row) for row in connection.execute(query)]
 
     def test_an_audit_entry_keeps_the_chain_intact(self):
         with self.make_uow() as uow:

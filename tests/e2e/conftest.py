@@ -100,7 +100,7 @@ class Api:
 class ScannedClient(TestClient[Any]):
     """The test client; every response it gets is scanned for ID numbers (P12)."""
 
-    def request(self, *args: Any, **kwargs: Any) -> httpx.Response:  # type: ignore[override]
+    def request(self, *args: Any, **kwargs: Any) -> httpx.Response:
         response = super().request(*args, **kwargs)
         p12.scan_response(response)
         return response

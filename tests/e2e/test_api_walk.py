@@ -47,6 +47,22 @@ class Officers:
         }
         return self.post(self.clerk, "/api/v1/applications", body)
 
+    def apply_keyed(self, key: str, *, who: str | None = None, **extra: Any) -> Any:
+        body = {
+            "service": "dibao",
+            "resident_id": PERSON.reveal(),
+            "name": "张三",
+            "region": TOWNSHIP,
+            "materials": DIBAO_MATERIALS,
+            **extra,
+        }
+        path = "/api/v1/applications"
+        return self.post(who or self.clerk, path, body, **{"Idempotency-Key": key})
+
+    def step_keyed(self, key: str, case_id: str, event: str) -> Any:
+        path = f"/api/v1/cases/{case_id}/events"
+        return self.post(self.reviewer, path, {"event": event}, **{"Idempotency-Key": key})
+
     def step(self, who: str, case_id: str, event: str, **body: Any) -> Any:
         self.api.clock.advance(minutes=10)
         return self.post(who, f"/api/v1/cases/{case_id}/events", {"event": event, **body})
