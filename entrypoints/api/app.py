@@ -7,11 +7,14 @@ is served at `/api/v1/schema/openapi.json` (and browsable at `/api/v1/schema`).
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from litestar import Litestar, Router
+from litestar import Litestar, Request, Router
 from litestar.di import Provide
+from litestar.exceptions import ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, Tag
+from litestar.params import QueryParameter
 
 from entrypoints.api import auth, cases, consultations, demo, documents, public, scenarios
 from entrypoints.api.idempotency import idempotency_middleware
@@ -26,26 +29,42 @@ VERSION = "1.0.0"
 def create_app(services: ApiServices, *, debug: bool = False) -> Litestar:
     """The HTTP API over `services`; a demo clock in them adds the demo clock route."""
     security = auth.Security(services)
-    routers: list[Router] = [
-        public.router(),
-        documents.router(documents.DiagramCache()),
-        auth.router(security),
-        cases.router(),
-        scenarios.router(),
-        consultations.router(),
-    ]
+    protected = [auth.router(security), cases.router(), scenarios.router(), consultations.router()]
     if services.demo_clock is not None:
-        routers.append(demo.router())
+        protected.append(demo.router())
+    for router in protected:
+        router.security = [*router.security, security.jwt.security_requirement]
+    routers: list[Router] = [public.router(), documents.router(documents.DiagramCache())]
+    routers += protected
     return Litestar(
         route_handlers=routers,
         dependencies={"services": Provide(lambda: services, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         middleware=[idempotency_middleware(services)],
-        on_app_init=[security.jwt.on_app_init],
+        on_app_init=[security.on_app_init],
         openapi_config=_openapi(),
+        before_request=refuse_unknown_query,
         debug=debug,
         logging_config=None,
     )
+
+
+def refuse_unknown_query(request: Request[Any, Any, Any]) -> None:
+    """A query parameter the operation does not declare is refused (422), not ignored:
+    a misspelt filter must not list every case."""
+    if not request.query_params:
+        return
+    declared = {
+        definition.kwarg_definition.name or name
+        for name, definition in request.route_handler.parsed_fn_signature.parameters.items()
+        if isinstance(definition.kwarg_definition, QueryParameter)
+    }
+    unknown = sorted(set(request.query_params) - declared)
+    if unknown:
+        extra = [
+            {"key": k[:64], "message": "未定义的查询参数", "source": "query"} for k in unknown
+        ]
+        raise ValidationException(detail="unknown query parameter", extra=extra)
 
 
 def _openapi() -> OpenAPIConfig:

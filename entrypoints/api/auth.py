@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import anyio
 from litestar import Request, Router, get, post
+from litestar.config.app import AppConfig
 from litestar.connection import ASGIConnection
 from litestar.di import Provide
 from litestar.params import JSONBody
@@ -63,6 +64,16 @@ class Security:
 
             raise NotAuthorizedException("account unknown or disabled")
         return actor
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        """JWTAuth's middleware and components, without its document-wide requirement:
+        the protected routers name it, so the public operations need no token."""
+        config = self.jwt.on_app_init(app_config)
+        if config.openapi_config is not None and config.openapi_config.security:
+            requirement = self.jwt.security_requirement
+            kept = [s for s in config.openapi_config.security if s != requirement]
+            config.openapi_config.security = kept or None
+        return config
 
     def _record_limit(self, operator: str) -> None:
         record_refusal(

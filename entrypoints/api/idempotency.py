@@ -16,8 +16,8 @@ import hashlib
 from typing import Annotated, Any
 
 import anyio
-from litestar.params import HeaderParameter
 from litestar.enums import ScopeType
+from litestar.params import HeaderParameter
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.actors import Actor

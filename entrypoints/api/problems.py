@@ -137,6 +137,13 @@ def problem(
 
 def problem_for(error: BaseException) -> tuple[Problem, dict[str, str]]:
     """The problem an error is answered with, and the headers that go with it."""
+    answer, headers = _problem_for(error)
+    if isinstance(error, HTTPException) and error.headers:
+        headers = {**error.headers, **headers}  # Allow on a 405, for one
+    return answer, headers
+
+
+def _problem_for(error: BaseException) -> tuple[Problem, dict[str, str]]:
     match error:
         case RateLimited():
             seconds = str(error.retry_after)

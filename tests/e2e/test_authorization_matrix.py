@@ -124,7 +124,11 @@ ENDPOINTS = (
     Endpoint(
         "record a consultation",
         HANDLERS,
-        lambda r: ("POST", "/api/v1/consultations", {"question": "低保怎么申请？", "region": r.region}),
+        lambda r: (
+            "POST",
+            "/api/v1/consultations",
+            {"question": "低保怎么申请？", "region": r.region},
+        ),
     ),
     Endpoint(
         "transfer a consultation",
