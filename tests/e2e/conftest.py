@@ -117,7 +117,7 @@ def client(api: Api) -> Iterator[TestClient[Any]]:
         yield test_client
 
 
-@pytest.fixture(autouse=True, scope="session")
+@pytest.fixture(autouse=True, scope="package")
 def _p12_log_scan() -> Iterator[None]:
     """P12: no log line of the e2e run carries an unmasked valid ID number."""
     with p12.scanning_logs() as found:

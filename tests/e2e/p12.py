@@ -48,7 +48,7 @@ def scan_response(response: httpx.Response) -> None:
 
 class _Scanner(logging.Handler):
     def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
+        super().__init__(logging.INFO)
         self.found: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -68,7 +68,7 @@ def scanning_logs() -> Iterator[list[str]]:
     root = logging.getLogger()
     previous = root.level
     root.addHandler(scanner)
-    root.setLevel(logging.DEBUG)
+    root.setLevel(logging.INFO)  # what the product logs; DEBUG is only the libraries' chatter
     try:
         yield scanner.found
     finally:

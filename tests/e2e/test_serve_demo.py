@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -142,8 +143,44 @@ def test_fifty_identical_posts_with_one_key_open_exactly_one_case(server):
             f"{server.api}/people/cases", json={"resident_id": person.reveal()}, headers=clerk
         )
 
+    for answer in [*answers, found]:
+        p12.scan_response(answer)
     statuses = {a.status_code for a in answers}
     created = {a.json()["case"]["id"] for a in answers if a.status_code == 201}
     assert statuses <= {201, 409}
     assert len(created) == 1
     assert [c["id"] for c in found.json()] == list(created)
+
+
+def test_a_refusal_on_the_sql_storage_is_an_audit_entry_of_the_intact_chain(server):
+    """P10, P11: the refusal is in the history table, and the chain still verifies."""
+    clerk = token(server, "clerk")
+    answer = httpx.post(
+        f"{server.api}/staff",
+        json={
+            "id": "x-y",
+            "name": "某",
+            "roles": ["reviewer"],
+            "region": "370102",
+            "password": "a-long-enough-password",
+        },
+        headers=clerk,
+    )
+    database = server.log.parent / "jiuzhu.sqlite3"
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute(
+            "SELECT actor_id, event, to_state, reason FROM history"
+            " WHERE subject_kind = 'audit' AND from_state = 'staff/x-y'"
+        ).fetchall()
+    verified = subprocess.run(
+        [str(JIUZHU), "audit", "verify"],
+        cwd=server.log.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert answer.status_code == 403
+    assert rows == [("clerk", "access_refused", "refused", "role_not_allowed")]
+    assert verified.returncode == 0, verified.stdout
