@@ -62,3 +62,26 @@ def _aware(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("a clock gives timezone-aware datetimes only")
     return moment
+
+
+class OffsetClock:
+    """Another clock moved forward by an offset that only grows: a demonstration server's
+    clock, so that a seven-day public notice can pass in a minute (never in production)."""
+
+    def __init__(self, base: SystemClock | FixedClock) -> None:
+        self._base = base
+        self._offset = timedelta(0)
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            offset = self._offset
+        return self._base.now() + offset
+
+    def advance(self, **delta: float) -> datetime:
+        step = timedelta(**delta)
+        if step < timedelta(0):
+            raise ValueError("a clock does not go backwards")
+        with self._lock:
+            self._offset += step
+        return self.now()

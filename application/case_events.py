@@ -6,7 +6,7 @@ from datetime import datetime
 
 from attrs import evolve, frozen
 
-from application.access import ensure_covers
+from application.access import UseCase, authorise, authorise_step
 from application.commands import ApplyCaseEvent
 from application.context import decision_context
 from application.dependencies import Dependencies
@@ -38,7 +38,9 @@ def apply_case_event(deps: Dependencies, actor: Actor, command: ApplyCaseEvent) 
     now = deps.clock.now()
     with deps.uow() as uow:
         case = uow.cases.get(command.case_id)
-        ensure_covers(actor, case.region, case.id)
+        record = ("case", case.id)
+        authorise(deps, actor, UseCase.APPLY_CASE_EVENT, subject=record, region=case.region)
+        authorise_step(deps, actor, case.service, command.event, subject=record)
         if command.expected_version is not None and command.expected_version != case.version:
             raise ConcurrencyConflict("case", case.id, command.expected_version)
         rules = CaseRules.for_case(deps.policy, case.service, case.region)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from application.access import ensure_covers
+from application.access import UseCase, authorise
 from application.commands import AnswerConsultation, RecordConsultation, TransferConsultation
 from application.dependencies import Dependencies
 from domain.actors import Actor
@@ -25,7 +25,8 @@ def record_consultation(
     """Record who first received the question, and the notice to give in one go."""
     now = deps.clock.now()
     region = RegionCode(command.region)
-    ensure_covers(actor, region, "new consultation")
+    subject = ("consultation", "new")
+    authorise(deps, actor, UseCase.RECORD_CONSULTATION, subject=subject, region=region)
     consultation = Consultation(
         id=deps.ids.new_id("consultation"),
         channel=command.channel,
@@ -53,7 +54,7 @@ def transfer_consultation(
     now = deps.clock.now()
     with deps.uow() as uow:
         consultation = uow.consultations.get(command.consultation_id)
-        ensure_covers(actor, consultation.region, consultation.id)
+        _authorise(deps, actor, consultation)
         consultation.transfer(
             to_officer=command.to_officer, reason=command.reason, actor=actor, at=now
         )
@@ -68,8 +69,18 @@ def answer_consultation(
     now = deps.clock.now()
     with deps.uow() as uow:
         consultation = uow.consultations.get(command.consultation_id)
-        ensure_covers(actor, consultation.region, consultation.id)
+        _authorise(deps, actor, consultation)
         consultation.answer_with(command.answer, actor=actor, at=now)
         uow.consultations.save(consultation)
         uow.commit()
     return consultation
+
+
+def _authorise(deps: Dependencies, actor: Actor, consultation: Consultation) -> None:
+    authorise(
+        deps,
+        actor,
+        UseCase.HANDLE_CONSULTATION,
+        subject=("consultation", consultation.id),
+        region=consultation.region,
+    )

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from attrs import frozen
 
-from application.access import ensure_covers
+from application.access import UseCase, authorise, authorise_step
 from application.commands import SubmitApplication
 from application.dependencies import Dependencies
 from application.orchestration import ScenarioRunner
@@ -66,7 +66,9 @@ def submit_application(
     now = deps.clock.now()
     person = ResidentId.parse(command.resident_id, today=now.date())
     region = RegionCode(command.region)
-    ensure_covers(actor, region, "new application")
+    record = ("application", f"new {command.service.value}")
+    authorise(deps, actor, UseCase.SUBMIT_APPLICATION, subject=record, region=region)
+    authorise_step(deps, actor, command.service, "receive", subject=record)
     rules = CaseRules.for_case(deps.policy, command.service, region)
     with deps.uow() as uow:
         case = lifecycle.open_case(

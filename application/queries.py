@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from attrs import evolve, frozen
 
-from application.access import ensure_covers
+from application.access import UseCase, authorise
 from application.context import decision_context
 from application.dependencies import Dependencies
 from application.intake import pending_items
@@ -132,7 +132,7 @@ def get_case(deps: Dependencies, actor: Actor, case_id: str) -> CaseView:
     """A case with its timeline, deadlines, allowed events, notices and proposal."""
     with deps.uow() as uow:
         case = uow.cases.get(case_id)
-        ensure_covers(actor, case.region, case.id)
+        authorise(deps, actor, UseCase.READ_CASE, subject=("case", case.id), region=case.region)
         context = _context(deps, uow, case)
     rules = lifecycle.CaseRules.for_case(deps.policy, case.service, case.region)
     calendar = deps.calendar.with_days_off(rules.region.days_off)
@@ -173,7 +173,7 @@ def _deadline(deps: Dependencies, case: Case) -> Deadline | None:
 def list_cases(deps: Dependencies, actor: Actor, query: CaseQuery) -> list[Case]:
     """Cases matching the query, limited to the actor's jurisdiction (P10)."""
     within = query.within or actor.region
-    ensure_covers(actor, within, f"region {within}")
+    authorise(deps, actor, UseCase.LIST_CASES, subject=("region", within.code), region=within)
     with deps.uow() as uow:
         return uow.cases.find(_with_region(query, within))
 
@@ -182,7 +182,13 @@ def get_scenario(deps: Dependencies, actor: Actor, scenario_id: str) -> Scenario
     """A joint scenario with each branch's state and linked cases."""
     with deps.uow() as uow:
         subject = uow.scenarios.get(scenario_id)
-        ensure_covers(actor, subject.region, subject.id)
+        authorise(
+            deps,
+            actor,
+            UseCase.READ_SCENARIO,
+            subject=("scenario", subject.id),
+            region=subject.region,
+        )
         cases = {s: uow.cases.get(subject.case_of(s)) for s in _services_of(subject)}
     branches = tuple(_branch(subject, name, cases) for name in BRANCH_SERVICES)
     status = next(
@@ -197,7 +203,7 @@ def cases_by_deadline(
 ) -> list[DeadlineItem]:
     """Open cases in the actor's jurisdiction that are due soon or overdue, by due date."""
     region = within or actor.region
-    ensure_covers(actor, region, f"region {region}")
+    authorise(deps, actor, UseCase.READ_DEADLINES, subject=("region", region.code), region=region)
     with deps.uow() as uow:
         cases = uow.cases.find(CaseQuery(within=region, open_only=True, limit=1_000_000))
     items = []

@@ -26,6 +26,7 @@ from adapters.memory.storage import InMemoryStore, InMemoryUnitOfWork
 from adapters.sql.crypto import PersonKey, Sealer
 from adapters.sql.database import SqlDatabase
 from adapters.sql.history import SqlHistory
+from adapters.sql.idempotency import SqlIdempotencyStore
 from adapters.sql.outbox import SqlOutboxQueue
 from adapters.sql.schema import ensure_current
 from adapters.sql.storage import SqlStorage
@@ -42,9 +43,11 @@ from domain.scenario import Scenario
 from domain.services import Service
 from entrypoints.settings import Settings
 from entrypoints.worker import Worker, WorkerSettings
+from ports.audit import AuditLog
 from ports.clock import Clock, IdGenerator
 from ports.outbox import Outbox
 from ports.registries import AssistancePlatform, DisabilityRegister, UnemploymentRegistry
+from ports.staff import StaffRepository
 from ports.storage import (
     CaseRepository,
     ConsultationRepository,
@@ -97,7 +100,9 @@ class DeliveringUnitOfWork:
         self.cases: CaseRepository = inner.cases
         self.scenarios: ScenarioRepository = inner.scenarios
         self.consultations: ConsultationRepository = inner.consultations
+        self.staff: StaffRepository = inner.staff
         self.outbox: Outbox = inner.outbox
+        self.audit: AuditLog = inner.audit
 
     def __enter__(self) -> Self:
         self._inner.__enter__()
@@ -130,6 +135,7 @@ class SqlComposition:
     storage: SqlStorage
     outbox: SqlOutboxQueue
     history: SqlHistory
+    idempotency: SqlIdempotencyStore
 
     def close(self) -> None:
         self.storage.database.dispose()
@@ -180,7 +186,8 @@ def bootstrap_sql(
         policy=policy,
         calendar=calendar,
     )
-    return SqlComposition(deps, storage, SqlOutboxQueue(storage), storage.history)
+    idempotency = SqlIdempotencyStore(database, storage.sealer)
+    return SqlComposition(deps, storage, SqlOutboxQueue(storage), storage.history, idempotency)
 
 
 def running_deadline(policy: Policy, calendar: WorkingCalendar) -> Callable[[Case], date | None]:

@@ -1,5 +1,8 @@
 """The `jiuzhu` command line: demo, diagrams, and the commands of the SQL storage.
 
+    jiuzhu serve --demo       everything on the embedded defaults: SQLite, migrations,
+                              the registry simulator, the worker, the API on 127.0.0.1
+    jiuzhu serve              the HTTP API alone (see entrypoints.serve)
     jiuzhu migrate            bring the database of DATABASE_URL to the current schema
     jiuzhu worker [--once]    deliver the outbox to the registries until stopped
     jiuzhu outbox incidents   list the entries that gave up (P8)
@@ -26,7 +29,7 @@ from adapters.clock import SystemClock
 from adapters.sql.database import SqlDatabase
 from adapters.sql.schema import SchemaNotCurrent, upgrade
 from domain.services import Service
-from entrypoints import diagrams, registries
+from entrypoints import diagrams, registries, serve
 from entrypoints.bootstrap import SqlComposition, bootstrap_sql
 from entrypoints.demo import run_demo
 from entrypoints.settings import Settings, SettingsError
@@ -58,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
     audit_commands.add_parser("verify", help="check the hash chain of the history")
     registries.add_command(commands)
+    serve.add_command(commands)
     return parser
 
 
@@ -74,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command != "migrate":
             logging.getLogger("alembic").setLevel(logging.WARNING)  # the schema check's chatter
         try:
+            if args.command == "serve":
+                return serve.run(args, Settings.from_environment(), os.environ)
             return _on_database(args, Settings.from_environment())
         except (SettingsError, SchemaNotCurrent) as error:
             print(f"jiuzhu: {error}", file=sys.stderr)

@@ -16,3 +16,9 @@ class IdGenerator(Protocol):
     def new_id(self, kind: str) -> str:
         """A new unique id for a record of `kind` ("case", "scenario", ...)."""
         ...
+
+
+class AdjustableClock(Clock, Protocol):
+    def advance(self, **delta: float) -> datetime:
+        """Move forward by `timedelta(**delta)`, never back; returns the new now."""
+        ...

@@ -19,7 +19,9 @@ from domain.inquiries import Consultation
 from domain.regions import RegionCode
 from domain.scenario import Scenario
 from domain.services import Service
+from ports.audit import AuditLog
 from ports.outbox import Outbox
+from ports.staff import StaffRepository
 
 
 @frozen
@@ -91,12 +93,15 @@ class ConsultationRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One transaction over the repositories and the outbox; uncommitted, it rolls back."""
+    """One transaction over the repositories, the outbox and the audit entries;
+    uncommitted, it rolls back."""
 
     cases: CaseRepository
     scenarios: ScenarioRepository
     consultations: ConsultationRepository
+    staff: StaffRepository
     outbox: Outbox
+    audit: AuditLog
 
     def __enter__(self) -> Self: ...
 

@@ -29,8 +29,10 @@ from domain.identity import ResidentId
 from domain.inquiries import Consultation
 from domain.scenario import Scenario
 from domain.services import Service
+from ports.audit import AuditEntry, AuditLog
 from ports.errors import ConcurrencyConflict, DuplicateOpenCase, NotFound
 from ports.outbox import Outbox
+from ports.staff import StaffAccount, StaffRepository
 from ports.storage import (
     CaseQuery,
     CaseRepository,
@@ -48,13 +50,16 @@ A = TypeVar("A", bound=_Aggregate)
 
 
 class InMemoryStore:
-    """The committed state: aggregates by id, each with its committed version; the outbox."""
+    """The committed state: aggregates by id, each with its committed version; staff
+    accounts; the audit entries in the order committed; the outbox."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.cases: dict[str, Case] = {}
         self.scenarios: dict[str, Scenario] = {}
         self.consultations: dict[str, Consultation] = {}
+        self.staff: dict[str, StaffAccount] = {}
+        self.audit: list[AuditEntry] = []
         self.outbox = InMemoryOutboxStore()
 
 
@@ -180,6 +185,29 @@ class InMemoryConsultationRepository(_Repository[Consultation]):
         super().__init__("consultation", store, store.consultations)
 
 
+class InMemoryStaffRepository(_Repository[StaffAccount]):
+    def __init__(self, store: InMemoryStore) -> None:
+        super().__init__("staff", store, store.staff)
+
+
+class InMemoryAuditLog:
+    """One unit of work's staged audit entries, appended to the store at commit."""
+
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+        self._staged: list[AuditEntry] = []
+
+    def append(self, entry: AuditEntry) -> None:
+        self._staged.append(entry)
+
+    def _apply(self) -> None:
+        self._store.audit.extend(self._staged)
+        self._staged = []
+
+    def _discard(self) -> None:
+        self._staged = []
+
+
 class InMemoryUnitOfWork:
     """One transaction over the store's cases, scenarios and consultations."""
 
@@ -188,11 +216,15 @@ class InMemoryUnitOfWork:
         self._cases = InMemoryCaseRepository(store)
         self._scenarios = InMemoryScenarioRepository(store)
         self._consultations = InMemoryConsultationRepository(store)
+        self._staff = InMemoryStaffRepository(store)
+        self._audit = InMemoryAuditLog(store)
         self._outbox = InMemoryOutbox(store.outbox)
         # Typed as the ports declare them (the protocol's attributes are invariant).
         self.cases: CaseRepository = self._cases
         self.scenarios: ScenarioRepository = self._scenarios
         self.consultations: ConsultationRepository = self._consultations
+        self.staff: StaffRepository = self._staff
+        self.audit: AuditLog = self._audit
         self.outbox: Outbox = self._outbox
 
     def __enter__(self) -> Self:
@@ -220,14 +252,16 @@ class InMemoryUnitOfWork:
             for repository in repositories:
                 repository._apply()
             self._outbox.apply()
+            self._audit._apply()
 
     def rollback(self) -> None:
         for repository in self._repositories():
             repository._discard()
         self._outbox.discard()
+        self._audit._discard()
 
     def _repositories(self) -> tuple[_Repository[Any], ...]:
-        return (self._cases, self._scenarios, self._consultations)
+        return (self._cases, self._scenarios, self._consultations, self._staff)
 
 
 def _ordered(cases: Iterable[Case]) -> list[Case]:

@@ -9,8 +9,9 @@ order:
 2. new aggregates: inserted at version 1; a stored id is a conflict, and a second open
    case of a person and service is refused by the partial unique index (P3);
 3. outbox entries and deliveries;
-4. a history entry for every case or scenario event not yet in the history (P11), last,
-   since it takes the chain's lock until the commit.
+4. a history entry for every case or scenario event not yet in the history (P11), then
+   the unit's audit entries (logins, refusals, sensitive reads), last, since it takes
+   the chain's lock until the commit.
 
 Every document is encrypted with AES-GCM, its table and id as associated data (P12); the
 person is stored only as a keyed hash. Each history entry seals the whole domain event
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -49,14 +51,16 @@ from adapters.sql.codec import Codec, FieldCodec, Json
 from adapters.sql.crypto import PersonKey, Sealer
 from adapters.sql.database import SqlDatabase
 from adapters.sql.history import NewEntry, SqlHistory
-from adapters.sql.tables import cases, consultations, history, outbox, scenarios
+from adapters.sql.tables import cases, consultations, history, outbox, scenarios, staff
 from domain.cases import Case, CaseEvent
 from domain.identity import ResidentId
 from domain.inquiries import Consultation
 from domain.scenario import Scenario, ScenarioEvent
+from ports.audit import AuditEntry, AuditLog
 from ports.clock import Clock
 from ports.errors import ConcurrencyConflict, DuplicateOpenCase, NotFound, StorageError
 from ports.outbox import EntryStatus, Outbox, OutboxEntry
+from ports.staff import StaffAccount, StaffRepository
 from ports.storage import (
     CaseQuery,
     CaseRepository,
@@ -90,7 +94,16 @@ def aggregate_codec() -> Codec:
     """The codec for every stored aggregate, events and outbox entries included; compiled
     at once, so that a field type it cannot store stops the process from starting."""
     codec = Codec({(Scenario, "state"): _configuration_codec()})
-    codec.prepare(Case, Scenario, Consultation, CaseEvent, ScenarioEvent, OutboxEntry)
+    codec.prepare(
+        Case,
+        Scenario,
+        Consultation,
+        CaseEvent,
+        ScenarioEvent,
+        OutboxEntry,
+        StaffAccount,
+        AuditEntry,
+    )
     return codec
 
 
@@ -449,6 +462,56 @@ class SqlConsultationRepository(_SqlRepository[Consultation]):
         }
 
 
+class SqlStaffRepository(_SqlRepository[StaffAccount]):
+    kind, table, cls = "staff", staff, StaffAccount
+    records_history = False  # logins and refusals are audit entries instead
+
+    def _columns(self, account: StaffAccount) -> dict[str, Any]:
+        return {"region": account.region.code, "is_active": account.active}
+
+
+AUDIT_KIND = "audit"
+
+
+class SqlAuditLog:
+    """One unit of work's audit entries, appended to the history chain at commit.
+
+    Each is one history entry of kind "audit" under an id of its own: the action as its
+    event, the subject ("case/case-123") as its from-state and the outcome as its
+    to-state; the whole entry is sealed in its payload, the person only as a keyed hash.
+    """
+
+    def __init__(self, storage: SqlStorage) -> None:
+        self._storage = storage
+        self.staged: list[AuditEntry] = []
+
+    def append(self, entry: AuditEntry) -> None:
+        self.staged.append(entry)
+
+    def _entries(self) -> list[NewEntry]:
+        codec, key = self._storage.codec, self._storage.person_key
+        return [
+            NewEntry(
+                subject_kind=AUDIT_KIND,
+                subject_id=f"audit-{uuid.uuid4().hex}",
+                event_seq=1,
+                person_hash=key.of(entry.person) if entry.person is not None else "",
+                event=entry.action,
+                actor_id=entry.actor_id,
+                at=entry.at,
+                from_state=f"{entry.subject_kind}/{entry.subject_id}",
+                to_state=entry.outcome.value,
+                rule=entry.rule,
+                reason=entry.reason,
+                details=_details(codec.encode(entry, AuditEntry), {}),
+            )
+            for entry in self.staged
+        ]
+
+    def _discard(self) -> None:
+        self.staged = []
+
+
 class SqlOutbox:
     """One unit of work's staged outbox entries and deliveries."""
 
@@ -509,11 +572,15 @@ class SqlUnitOfWork:
         self._cases = SqlCaseRepository(storage)
         self._scenarios = SqlScenarioRepository(storage)
         self._consultations = SqlConsultationRepository(storage)
+        self._staff = SqlStaffRepository(storage)
         self._outbox = SqlOutbox(storage)
+        self._audit = SqlAuditLog(storage)
         self.cases: CaseRepository = self._cases
         self.scenarios: ScenarioRepository = self._scenarios
         self.consultations: ConsultationRepository = self._consultations
+        self.staff: StaffRepository = self._staff
         self.outbox: Outbox = self._outbox
+        self.audit: AuditLog = self._audit
 
     def __enter__(self) -> Self:
         return self
@@ -533,7 +600,8 @@ class SqlUnitOfWork:
         (or leaves the block) and starts again from fresh copies.
         """
         repositories = self._repositories()
-        if not any(r._staged for r in repositories) and not self._outbox.staged:
+        staged = any(r._staged for r in repositories) or self._outbox.staged
+        if not staged and not self._audit.staged:
             return
         self._cases._check_staged_open_cases()
         version_of: list[dict[str, int]] = [{} for _ in repositories]
@@ -545,20 +613,23 @@ class SqlUnitOfWork:
                     repository._write_inserts(connection, versions)
                 self._outbox._write(connection)
                 entries = [e for r in repositories for e in r._new_history(connection)]
+                entries.extend(self._audit._entries())
                 self._storage.history.append(connection, entries, self._storage.clock.now())
         except IntegrityError as error:
             raise self._explained(error) from error
         for repository, versions in zip(repositories, version_of, strict=True):
             repository._applied(versions)
         self._outbox._discard()
+        self._audit._discard()
 
     def rollback(self) -> None:
         for repository in self._repositories():
             repository._discard()
         self._outbox._discard()
+        self._audit._discard()
 
     def _repositories(self) -> tuple[_SqlRepository[Any], ...]:
-        return (self._cases, self._scenarios, self._consultations)
+        return (self._cases, self._scenarios, self._consultations, self._staff)
 
     def _explained(self, error: IntegrityError) -> StorageError:
         """A unique violation from a concurrent writer, named as the port names it."""

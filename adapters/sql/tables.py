@@ -202,6 +202,34 @@ class OutboxRow(SQLModel, table=True):
     delivered_at: datetime | None = _column(UtcDateTime, nullable=True)
 
 
+class StaffRow(SQLModel, table=True):
+    """A staff account: the jurisdiction as a column, the account sealed (its hash too)."""
+
+    __tablename__ = "staff"
+    __table_args__ = (Index("ix_staff_region", "region"),)
+
+    id: str = _column(code_text(), primary_key=True)  # the login name
+    version: int = _column(Integer)
+    region: str = _column(code_text(12))
+    is_active: bool = _column(Boolean)
+    document: bytes = _column(LargeBinary)
+
+
+class IdempotencyKeyRow(SQLModel, table=True):
+    """An idempotency key in an operator's scope and the first answer to it (P2)."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (Index("ix_idempotency_keys_expires", "expires_at"),)
+
+    scope: str = _column(code_text(), primary_key=True)  # the operator
+    key: str = _column(code_text(255), primary_key=True)
+    fingerprint: str = _column(String(HASH_LENGTH))
+    created_at: datetime = _column(UtcDateTime)
+    expires_at: datetime = _column(UtcDateTime)
+    status: int | None = _column(Integer, nullable=True)  # None while the first one runs
+    response: bytes | None = _column(LargeBinary, nullable=True)  # sealed: it may name people
+
+
 metadata: MetaData = SQLModel.metadata
 
 
@@ -217,3 +245,5 @@ consultations = table_of(ConsultationRow)
 history = table_of(HistoryRow)
 history_head = table_of(HistoryHeadRow)
 outbox = table_of(OutboxRow)
+staff = table_of(StaffRow)
+idempotency_keys = table_of(IdempotencyKeyRow)

@@ -24,7 +24,7 @@ from application.queries import cases_by_deadline, get_case, get_scenario, list_
 from domain.actors import Actor, Role
 from domain.cases import BENEFIT_GRANTED, RECEIVED, VERIFIED
 from domain.deadlines import DeadlineStatus
-from domain.errors import DomainError, RuleRefused
+from domain.errors import DomainError
 from domain.facts import AssistanceRecord, CheckWarning, DisabilityStatus, RecordStatus
 from domain.identity import ResidentId
 from domain.regions import RegionCode
@@ -216,7 +216,7 @@ def test_a_check_report_step_refused_for_the_role_asks_the_platform_for_nothing(
     """P10, P4: a step refused for the actor's role reads and changes nothing."""
     intake = world.submit_dibao(person())
 
-    with pytest.raises(RuleRefused):
+    with pytest.raises(AccessDenied):
         world.step(world.staff.assessor, intake.case.id, "record_check_report")
 
     assert world.platform.report_requests[intake.case.id] == 0
