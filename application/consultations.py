@@ -11,6 +11,7 @@ from domain.actors import Actor
 from domain.inquiries import Consultation
 from domain.notices import OneTimeNotice, notice_for_consultation
 from domain.regions import RegionCode
+from domain.units import Unit, unit_of
 
 
 @frozen
@@ -36,6 +37,7 @@ def record_consultation(
         region=region,
         service=command.service,
         asker_name=command.asker_name,
+        unit=unit_of(actor),
     )
     with deps.uow() as uow:
         uow.consultations.add(consultation)
@@ -55,7 +57,11 @@ def transfer_consultation(
         consultation = uow.consultations.get(command.consultation_id)
         ensure_covers(actor, consultation.region, consultation.id)
         consultation.transfer(
-            to_officer=command.to_officer, reason=command.reason, actor=actor, at=now
+            to_officer=command.to_officer,
+            reason=command.reason,
+            actor=actor,
+            at=now,
+            to_unit=Unit.parse(command.to_unit) if command.to_unit.strip() else None,
         )
         uow.consultations.save(consultation)
         uow.commit()
