@@ -1,8 +1,8 @@
 """The document codec: every attrs class reachable from the aggregates round-trips.
 
 The domain grows (new case states, household particulars, benefit decisions ...). These
-tests walk the classes reachable from `Case`, `Scenario`, `Consultation` and the outbox
-entries by their type hints, so a field the codec cannot store fails here the day it
+tests walk the classes reachable from `Case`, `Scenario`, `Consultation`, complaints,
+spot checks, training sessions and the outbox entries by their type hints, so a field the codec cannot store fails here the day it
 lands, not in a county's database.
 """
 
@@ -21,16 +21,27 @@ from hypothesis import strategies as st
 from adapters.sql.codec import DocumentInvalid, UnsupportedType
 from adapters.sql.storage import aggregate_codec
 from domain.cases import Case
+from domain.complaints import Complaint
 from domain.errors import DomainError
 from domain.identity import ResidentId, check_character
 from domain.inquiries import Consultation
 from domain.money import Money
 from domain.regions import RegionCode
 from domain.scenario import STATE_ORDER, Scenario
+from domain.spot_checks import SpotCheck
+from domain.training import TrainingSession
 from ports.outbox import OutboxEntry
 from tests.factories import make_case, make_scenario
 
-ROOTS: tuple[type, ...] = (Case, Scenario, Consultation, OutboxEntry)
+ROOTS: tuple[type, ...] = (
+    Case,
+    Scenario,
+    Consultation,
+    Complaint,
+    SpotCheck,
+    TrainingSession,
+    OutboxEntry,
+)
 CODEC = aggregate_codec()
 REACHABLE = sorted(
     {c for root in ROOTS for c in CODEC.attrs_classes(root)}, key=lambda c: c.__qualname__
