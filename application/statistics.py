@@ -49,10 +49,11 @@ def service_statistics(
     today = deps.clock.now().date()
     with deps.uow() as uow:
         cases = uow.cases.find(CaseQuery(service=query.service, within=region, limit=ALL))
+        # Counted where they were received: one since moved elsewhere counts here too.
         complaints = [
             c
-            for c in uow.complaints.find(RecordQuery(within=region, limit=ALL))
-            if query.service is None or c.service is query.service
+            for c in uow.complaints.find(RecordQuery(limit=ALL))
+            if c.origin.is_within(region) and (query.service is None or c.service is query.service)
         ]
     rows = monthly_statistics(
         cases,

@@ -160,6 +160,12 @@ class Complaint:
     response: ComplainantResponse | None = None
     review_cases: list[str] = Factory(list)  # review cases opened on its request
     events: list[RecordEvent] = Factory(list)
+    received_in: RegionCode | None = None  # the region it was received for (never moves)
+
+    @property
+    def origin(self) -> RegionCode:
+        """The region it was received for, where statistics count it."""
+        return self.received_in or self.region
 
     @property
     def is_open(self) -> bool:
@@ -414,6 +420,7 @@ def receive_complaint(
         case_id=case_id,
         service=service,
         staff_id=staff_id.strip() if staff_id else None,
+        received_in=region,
     )
     allowed = rules.roles_for("receive")
     if not allowed & step.actor.roles or not region.is_within(step.actor.region):

@@ -17,8 +17,9 @@ so the figures agree with the cases. Each one falls in the month of the day (loc
 - overdue: cases whose time limit (with pauses and extensions, `limit_as_of`) ended in
   the month while they were undecided: decided after the due day, or still undecided
   on `as_of` with the due day behind it; in the month of the due day;
-- complaints and reports: received in the month, in the region they were received in,
-  under the service they name (None when they name none).
+- complaints and reports: received in the month, in the region they were received for
+  (wherever they were transferred since), under the service they name (None when they
+  name none).
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ from domain.outcomes import DecisionKind, decision_of, local_day
 from domain.policy import Policy
 from domain.regions import RegionCode, RegionLevel
 from domain.services import Service
-from domain.supervision import first_unit_of
 
 
 @frozen(order=True)
@@ -193,10 +193,8 @@ def monthly_statistics(
     for case in cases:
         _count_case(tally, case, policy, calendars(case.region), as_of)
     for complaint in complaints:
-        origin = first_unit_of(complaint)
-        region = origin.region if origin is not None else complaint.region
         kind = "reports" if complaint.kind is ComplaintKind.REPORT else "complaints"
-        tally.count(region, complaint.service, complaint.received_at.date(), kind)
+        tally.count(complaint.origin, complaint.service, complaint.received_at.date(), kind)
     return tally.rows()
 
 

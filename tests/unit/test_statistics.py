@@ -29,8 +29,8 @@ from datetime import date, datetime, time
 
 import pytest
 
-from application.commands import RecordComplaint
-from application.complaints import record_complaint
+from application.commands import RecordComplaint, TransferRecord
+from application.complaints import record_complaint, transfer_complaint
 from application.errors import AccessDenied
 from application.statistics import StatisticsQuery, StatisticsTable, service_statistics
 from domain.complaints import ComplaintKind
@@ -340,3 +340,24 @@ def test_months_parse_from_their_codes_and_carry_chinese_labels():
         Month(2027, 1),
         "2026年3月",
     )
+
+
+def test_a_complaint_counts_where_it_was_received_after_moving_to_another_township():
+    world = World()
+    world.tick()
+    complaint = record_complaint(
+        world.deps,
+        world.staff.clerk,
+        RecordComplaint(ComplaintKind.COMPLAINT, "窗口未一次性告知", str(TOWNSHIP)),
+    )
+    world.tick()
+    transfer_complaint(
+        world.deps,
+        world.staff.supervisor,
+        TransferRecord(complaint.id, "属地办理", to_unit="370102002/civil_affairs"),
+    )
+    query = StatisticsQuery(str(TOWNSHIP), "2026-03", "2026-03")
+
+    rows = service_statistics(world.deps, world.staff.supervisor, query).rows
+
+    assert [(r.region, r.complaints) for r in rows] == [(TOWNSHIP, 1)]
