@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 
 from application.commands import DrawSpotCheck, RecordSpotFinding
 from application.errors import AccessDenied
-from application.spot_checks import audit_spot_check, draw_sample, record_spot_finding
+from application.spot_checks import (
+    audit_spot_check,
+    draw_sample,
+    get_spot_check,
+    list_spot_checks,
+    record_spot_finding,
+)
 from domain.actors import Role
 from domain.errors import InvalidValue
 from domain.outcomes import DecisionKind
@@ -321,3 +327,24 @@ def test_r15_the_staff_who_acted_on_a_case_are_those_of_its_events():
     case = make_case()
 
     assert acting_staff(case) == frozenset({"clerk-1"})
+
+
+def test_r15_an_auditor_reads_the_spot_checks_of_the_county_oldest_first():
+    world = World()
+    refused_cases(world, 2)
+    first = draw_sample(world.deps, world.staff.supervisor, draw_command(size=1))
+    world.tick()
+    second = draw_sample(world.deps, world.staff.supervisor, draw_command(size=2))
+    auditor = make_actor(Role.AUDITOR, actor_id="auditor-1", region=COUNTY)
+
+    listed = list_spot_checks(world.deps, auditor)
+
+    assert [c.id for c in listed] == [first.id, second.id]
+    assert get_spot_check(world.deps, auditor, second.id).sample == second.sample
+
+
+def test_p10_a_window_clerk_does_not_read_spot_checks():
+    world = World()
+
+    with pytest.raises(AccessDenied):
+        list_spot_checks(world.deps, world.staff.clerk)
