@@ -30,11 +30,22 @@ class UseCase(StrEnum):
     READ_DEADLINES = "read_deadlines"
     READ_SCENARIO = "read_scenario"
     RECORD_CONSULTATION = "record_consultation"
-    HANDLE_CONSULTATION = "handle_consultation"  # transfer or answer it
+    HANDLE_CONSULTATION = "handle_consultation"  # answer it
+    TRANSFER_CONSULTATION = "transfer_consultation"  # the supervisor redirects it too
     READ_RESIDENT_ID = "read_resident_id"  # the full number of one case's applicant
     FIND_PERSON = "find_person"  # the cases of a person, by ID number
     MANAGE_STAFF = "manage_staff"
     MOVE_DEMO_CLOCK = "move_demo_clock"
+    # service management and supervision (R10, R13 to R15)
+    READ_MY_DEADLINES = "read_my_deadlines"  # an officer's own open cases by deadline
+    RECORD_COMPLAINT = "record_complaint"
+    READ_COMPLAINTS = "read_complaints"
+    READ_BOUNCED = "read_bounced"  # records moved back and forth between units
+    SPOT_CHECK = "spot_check"  # draw a sample, record findings
+    READ_SPOT_CHECKS = "read_spot_checks"
+    RECORD_TRAINING = "record_training"
+    READ_TRAINING = "read_training"  # anyone's training, and who is untrained
+    READ_STATISTICS = "read_statistics"
 
 
 _W, _R, _A = Role.WINDOW_CLERK, Role.REVIEWER, Role.APPROVER
@@ -60,10 +71,21 @@ USE_CASE_ROLES: Mapping[UseCase, frozenset[Role]] = {
     UseCase.READ_SCENARIO: _READERS,
     UseCase.RECORD_CONSULTATION: frozenset({_W, _R, _A, _HR}),
     UseCase.HANDLE_CONSULTATION: frozenset({_W, _R, _A, _HR}),
+    UseCase.TRANSFER_CONSULTATION: frozenset({_W, _R, _A, _HR, _SUPERVISOR}),  # R10, R15
     UseCase.READ_RESIDENT_ID: frozenset({_W, _R, _A, _HR}),
     UseCase.FIND_PERSON: frozenset({_W, _R, _A, _HR, _SUPERVISOR}),
     UseCase.MANAGE_STAFF: frozenset({Role.ADMINISTRATOR}),
     UseCase.MOVE_DEMO_CLOCK: frozenset({Role.ADMINISTRATOR}),
+    UseCase.READ_MY_DEADLINES: _CASE_HANDLERS,
+    UseCase.RECORD_COMPLAINT: frozenset({_W, _R, _A, _HR, _SUPERVISOR}),
+    # Complaints name staff: read by supervisors and auditors.
+    UseCase.READ_COMPLAINTS: frozenset({_SUPERVISOR, _AUDITOR}),
+    UseCase.READ_BOUNCED: frozenset({_SUPERVISOR, _AUDITOR}),
+    UseCase.SPOT_CHECK: frozenset({_SUPERVISOR}),
+    UseCase.READ_SPOT_CHECKS: frozenset({_SUPERVISOR, _AUDITOR}),
+    UseCase.RECORD_TRAINING: frozenset({_SUPERVISOR, Role.ADMINISTRATOR}),
+    UseCase.READ_TRAINING: frozenset({_SUPERVISOR, Role.ADMINISTRATOR, _AUDITOR}),
+    UseCase.READ_STATISTICS: frozenset({_A, _SUPERVISOR, _AUDITOR}),
 }
 
 RULE = "P10"
@@ -86,6 +108,20 @@ def authorise(
     if not may(actor, use_case):
         _refuse(deps, actor, use_case, subject, "role_not_allowed", "您的角色不能办理此项业务")
     if region is not None and not actor.covers(region):
+        _refuse(deps, actor, use_case, subject, "outside_jurisdiction", "该记录不在您的辖区内")
+
+
+def authorise_region(
+    deps: Dependencies,
+    actor: Actor,
+    use_case: UseCase,
+    region: RegionCode,
+    *,
+    subject: tuple[str, str],
+) -> None:
+    """Refuse, recorded, unless `region` lies in the actor's jurisdiction (for a use case
+    whose roles were checked before the record was loaded)."""
+    if not actor.covers(region):
         _refuse(deps, actor, use_case, subject, "outside_jurisdiction", "该记录不在您的辖区内")
 
 

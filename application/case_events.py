@@ -12,6 +12,7 @@ from application.context import decision_context
 from application.dependencies import Dependencies
 from application.orchestration import ScenarioRunner, fact_for, retry_outstanding
 from application.outbox_entries import registry_writes
+from application.training import trained_for_step
 from domain import lifecycle
 from domain.actors import Actor
 from domain.cases import Case, CaseEvent
@@ -82,6 +83,21 @@ def record_dispute(
     return apply_case_event(deps, actor, command)
 
 
+def extend_time_limit(
+    deps: Dependencies,
+    actor: Actor,
+    case_id: str,
+    *,
+    working_days: int,
+    reason: str,
+    note: str = "",
+) -> CaseEventResult:
+    """Extend a case's time limit (延期, R13): the actor approves it, with a reason, up to
+    the guide's extended limit; the extension is an event in the case's history."""
+    command = ApplyCaseEvent(case_id, "extend", reason=reason, note=note, extend_by=working_days)
+    return apply_case_event(deps, actor, command)
+
+
 def resume_scenario(deps: Dependencies, scenario_id: str) -> tuple[Case, ...]:
     """Retry what a registry failure left outstanding; returns the cases it opened."""
     return retry_outstanding(deps, scenario_id).opened
@@ -95,6 +111,7 @@ def _step(
     command: ApplyCaseEvent,
     now: datetime,
 ) -> Step:
+    rules = CaseRules.for_case(deps.policy, case.service, case.region)
     step = Step(
         actor,
         now,
@@ -105,9 +122,10 @@ def _step(
         evidence=command.evidence,
         to_officer=command.to_officer,
         particulars=command.particulars,
+        extension_days=command.extend_by,
+        actor_trained=trained_for_step(deps, uow, actor, rules, now),
     )
     if command.event in DECISIONS:
-        rules = CaseRules.for_case(deps.policy, case.service, case.region)
         lifecycle.ensure_permitted(case, command.event, step, rules)
         context = decision_context(deps, uow, case, registries=command.event == "approve")
         step = evolve(step, context=context)
@@ -122,7 +140,6 @@ def _step(
     if command.event == "record_check_report":
         # The report comes from the platform, never from the caller (R12); a dispute asks
         # for a new revision. Nothing is asked for a step that would be refused anyway.
-        rules = CaseRules.for_case(deps.policy, case.service, case.region)
         lifecycle.ensure_permitted(case, command.event, step, rules)
         report = deps.platform.check_report(
             case.applicant.resident_id, case_id=case.id, revision=len(case.disputes)

@@ -11,6 +11,7 @@ from domain.actors import Actor
 from domain.inquiries import Consultation
 from domain.notices import OneTimeNotice, notice_for_consultation
 from domain.regions import RegionCode
+from domain.units import Unit, unit_of
 
 
 @frozen
@@ -37,6 +38,7 @@ def record_consultation(
         region=region,
         service=command.service,
         asker_name=command.asker_name,
+        unit=unit_of(actor),
     )
     with deps.uow() as uow:
         uow.consultations.add(consultation)
@@ -54,9 +56,13 @@ def transfer_consultation(
     now = deps.clock.now()
     with deps.uow() as uow:
         consultation = uow.consultations.get(command.consultation_id)
-        _authorise(deps, actor, consultation)
+        _authorise(deps, actor, consultation, UseCase.TRANSFER_CONSULTATION)
         consultation.transfer(
-            to_officer=command.to_officer, reason=command.reason, actor=actor, at=now
+            to_officer=command.to_officer,
+            reason=command.reason,
+            actor=actor,
+            at=now,
+            to_unit=Unit.parse(command.to_unit) if command.to_unit.strip() else None,
         )
         uow.consultations.save(consultation)
         uow.commit()
@@ -69,18 +75,20 @@ def answer_consultation(
     now = deps.clock.now()
     with deps.uow() as uow:
         consultation = uow.consultations.get(command.consultation_id)
-        _authorise(deps, actor, consultation)
+        _authorise(deps, actor, consultation, UseCase.HANDLE_CONSULTATION)
         consultation.answer_with(command.answer, actor=actor, at=now)
         uow.consultations.save(consultation)
         uow.commit()
     return consultation
 
 
-def _authorise(deps: Dependencies, actor: Actor, consultation: Consultation) -> None:
+def _authorise(
+    deps: Dependencies, actor: Actor, consultation: Consultation, use_case: UseCase
+) -> None:
     authorise(
         deps,
         actor,
-        UseCase.HANDLE_CONSULTATION,
+        use_case,
         subject=("consultation", consultation.id),
         region=consultation.region,
     )

@@ -10,6 +10,7 @@ from application.access import UseCase, authorise, authorise_step
 from application.commands import SubmitApplication
 from application.dependencies import Dependencies
 from application.orchestration import ScenarioRunner
+from application.training import trained_for_step
 from domain import lifecycle
 from domain.actors import Actor, system_actor
 from domain.cases import Applicant, Case
@@ -77,7 +78,13 @@ def submit_application(
             applicant=Applicant(person, command.name),
             region=region,
             channel=command.channel,
-            step=Step(actor, now, materials=command.materials, note=command.note),
+            step=Step(
+                actor,
+                now,
+                materials=command.materials,
+                note=command.note,
+                actor_trained=trained_for_step(deps, uow, actor, rules, now),
+            ),
             rules=rules,
             particulars=command.particulars,
             declared_change=command.declared_change,

@@ -9,6 +9,7 @@ from attrs import evolve, frozen
 
 from application.access import UseCase, authorise
 from application.context import decision_context
+from application.deadlines import DeadlineItem, DeadlineQuery, deadline_list
 from application.dependencies import Dependencies
 from application.intake import pending_items
 from domain import lifecycle
@@ -18,7 +19,6 @@ from domain.cases import STATE_LABELS, Case, CaseEvent
 from domain.deadlines import (
     DECIDED_STATES,
     Deadline,
-    DeadlineStatus,
     StageDeadline,
     deadline_of,
     stage_deadline_of,
@@ -92,12 +92,6 @@ class ScenarioView:
     branches: tuple[BranchView, ...]
     history: tuple[ScenarioEvent, ...]
     pending: tuple[str, ...]
-
-
-@frozen
-class DeadlineItem:
-    case: Case
-    deadline: Deadline
 
 
 BRANCH_SERVICES: Mapping[str, tuple[Service, ...]] = {
@@ -201,17 +195,9 @@ def get_scenario(deps: Dependencies, actor: Actor, scenario_id: str) -> Scenario
 def cases_by_deadline(
     deps: Dependencies, actor: Actor, *, within: RegionCode | None = None
 ) -> list[DeadlineItem]:
-    """Open cases in the actor's jurisdiction that are due soon or overdue, by due date."""
-    region = within or actor.region
-    authorise(deps, actor, UseCase.READ_DEADLINES, subject=("region", region.code), region=region)
-    with deps.uow() as uow:
-        cases = uow.cases.find(CaseQuery(within=region, open_only=True, limit=1_000_000))
-    items = []
-    for case in cases:
-        deadline = _deadline(deps, case)
-        if deadline is not None and deadline.status is not DeadlineStatus.ON_TIME:
-            items.append(DeadlineItem(case, deadline))
-    return sorted(items, key=lambda i: (i.deadline.due, i.case.id))
+    """Open cases in the actor's jurisdiction that are due soon or overdue, by due date
+    (`application.deadlines.deadline_list` filters by service and officer too)."""
+    return deadline_list(deps, actor, DeadlineQuery(within=within))
 
 
 def _services_of(subject: Scenario) -> list[Service]:

@@ -21,6 +21,7 @@ from domain.money import Money
 from domain.particulars import Particulars
 from domain.regions import RegionCode
 from domain.services import Channel, Outcome, Service
+from domain.units import Unit
 
 RECEIVED = "received"
 VERIFIED = "verified"
@@ -103,12 +104,30 @@ class MaterialRequest:
 
 @frozen
 class Transfer:
-    """A hand-over of responsibility (R10): the first receiver stays on record."""
+    """A hand-over of responsibility (R10): the first receiver stays on record.
+
+    It names the receiving officer, the receiving unit, or both; `to_officer` is empty
+    when a unit as a whole takes the record over. The units are set where the record
+    keeps its unit (consultations, complaints and reports), not on cases.
+    """
 
     at: datetime
     from_officer: str
     to_officer: str
     reason: str
+    from_unit: Unit | None = None
+    to_unit: Unit | None = None
+
+
+@frozen
+class Extension:
+    """An extension of a case's time limit (延期, R13), with its reason and approver."""
+
+    at: datetime
+    working_days: int
+    reason: str
+    approved_by: str
+    note: str = ""
 
 
 @frozen
@@ -192,6 +211,14 @@ class Case:
     emergency_help: EmergencyHelp | None = None
     benefit: BenefitDecision | SubsidyAmount | None = None  # computed at confirmation
     category: str = ""  # the employment-difficulty category a recognition was made under
+    extensions: list[Extension] = Factory(list)  # R13: each approved extension of the limit
+    review_of: str | None = None  # R15: the closed case this one reviews after a complaint
+    reviews: list[str] = Factory(list)  # R15: review cases opened for this (closed) case
+
+    @property
+    def extended_working_days(self) -> int:
+        """Working days added to the time limit by approved extensions."""
+        return sum(e.working_days for e in self.extensions)
 
     @property
     def public_notice(self) -> PublicNotice | None:

@@ -5,8 +5,11 @@ working day after it is, and a working day while a material request was open (fr
 the day after the request to the day the materials were complete, both counted as
 paused) is not, so the due date moves out by as many working days. An open request
 keeps the clock stopped up to `today`. Where a region does not count the public notice
-(公示) towards the limit, its days are paused the same way. Once a case is decided
-(approved, benefit granted or closed) no limit runs and `deadline_of` returns None.
+(公示) towards the limit, its days are paused the same way. An approved extension (延期)
+adds its working days to the limit, up to the guide's extended limit (the lifecycle's
+`extend` event checks that ceiling). Once a case is decided (approved, benefit granted
+or closed) no limit runs and `deadline_of` returns None; `limit_as_of` gives the limit
+as it stood on a given day whatever the state, for statistics of past decisions.
 
 `stage_deadline_of` gives the limit of the step a case is in now, where its service's
 procedure sets one: investigation, notice and confirmation for dibao and tekun, help
@@ -74,6 +77,7 @@ class Deadline:
     working_days_left: int
     paused_working_days: int
     status: DeadlineStatus
+    extended_working_days: int = 0  # added by approved extensions (R13)
 
 
 def deadline_of(
@@ -89,6 +93,21 @@ def deadline_of(
         raise PolicyError(f"guide for {guide.service} cannot time a {case.service} case")
     if case.state in DECIDED_STATES:
         return None
+    return limit_as_of(case, guide, calendar, today=today, due_soon_days=due_soon_days)
+
+
+def limit_as_of(
+    case: Case,
+    guide: ServiceGuide,
+    calendar: WorkingCalendar,
+    *,
+    today: date,
+    due_soon_days: int,
+) -> Deadline:
+    """The time limit as it stands on `today`, decided or not (the clock is not stopped
+    by a decision here: pass the decision day to see the limit the decision met)."""
+    if guide.service is not case.service:
+        raise PolicyError(f"guide for {guide.service} cannot time a {case.service} case")
     zone = case.received_at.tzinfo
     start = case.received_at.date()
     allowed = guide.time_limit.working_days
@@ -98,6 +117,7 @@ def deadline_of(
         allowed = emergency.completion_working_days
         if case.emergency_help is not None:
             start = _local_day(case.emergency_help.at, zone)
+    allowed += case.extended_working_days
     paused = _paused_working_days(case, calendar, zone, today, _paused_spans(case, guide))
     due = calendar.add_working_days(start, allowed + paused)
     used = calendar.working_days_between(start, today) - paused
@@ -114,6 +134,7 @@ def deadline_of(
         working_days_left=left,
         paused_working_days=paused,
         status=_status(today, due.day, left, due_soon_days),
+        extended_working_days=case.extended_working_days,
     )
 
 

@@ -2,7 +2,7 @@
 
 Whoever first receives a person, for an application or a question, stays recorded as
 the first responder; a hand-over to another officer or unit is a recorded transfer, and
-responsibility is never lost.
+responsibility is never lost (`domain.supervision.hand_over`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from domain.cases import Transfer
 from domain.errors import InvalidValue
 from domain.regions import RegionCode
 from domain.services import Channel, Service
+from domain.supervision import hand_over
+from domain.units import Unit
 
 
 @frozen
@@ -41,20 +43,24 @@ class Consultation:
     version: int = 0
     transfers: list[Transfer] = Factory(list)
     answer: Answer | None = None
+    unit: Unit | None = None  # the unit holding it now; None on records from before units
 
     @property
     def is_open(self) -> bool:
         return self.answer is None
 
-    def transfer(self, *, to_officer: str, reason: str, actor: Actor, at: datetime) -> None:
-        """Hand the consultation over (R10): the receiver and the reason are required."""
+    def transfer(
+        self,
+        *,
+        to_officer: str,
+        reason: str,
+        actor: Actor,
+        at: datetime,
+        to_unit: Unit | None = None,
+    ) -> Transfer:
+        """Hand the consultation over (R10): a receiver (officer or unit) and a reason."""
         self._ensure_open()
-        if not to_officer.strip() or to_officer == self.responsible:
-            raise InvalidValue("to_officer", "须写明另一名接收人员或单位", rule="R10")
-        if not reason.strip():
-            raise InvalidValue("reason", "转交须写明理由", rule="R10")
-        self.transfers.append(Transfer(at, self.responsible, to_officer, reason))
-        self.responsible = to_officer
+        return hand_over(self, to_officer=to_officer, to_unit=to_unit, reason=reason, at=at)
 
     def answer_with(self, text: str, *, actor: Actor, at: datetime) -> None:
         """Record the answer given (解答); the consultation is then closed."""

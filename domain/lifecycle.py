@@ -33,6 +33,7 @@ from domain.cases import (
     Closure,
     Dispute,
     EmergencyHelp,
+    Extension,
     Hold,
     MaterialRequest,
     PublicNotice,
@@ -77,6 +78,7 @@ EVENT_LABELS: Mapping[str, str] = {
     "publish_notice": "发布公示",
     "object": "公示期间提出异议",
     "help_first": "先行救助",
+    "extend": "延长办理时限",
 }
 
 # The rule an event rests on when the step names none.
@@ -100,6 +102,7 @@ DEFAULT_RULES: Mapping[str, str] = {
     "publish_notice": "R1",
     "object": "R1",
     "help_first": "R1",
+    "extend": "R13",
 }
 
 CLOSING_OUTCOMES: Mapping[str, Outcome] = {
@@ -128,6 +131,10 @@ class Step:
     hold: Hold | None = None
     particulars: Particulars | None = None  # found on this step (verify, approve): replaces
     context: DecisionContext = Factory(DecisionContext)  # the person beyond this case
+    extension_days: int = 0  # extend: the working days added to the time limit (R13)
+    # R14: whether the acting officer was trained this year, as the application found;
+    # None when it did not look (the region does not require it).
+    actor_trained: bool | None = None
 
 
 @frozen
@@ -171,6 +178,8 @@ class CaseMachine(StateChart[Case]):
             self._refuse(event, "role_not_allowed", "P10", f"此操作须由以下角色办理：{names}")
         if not self.model.region.is_within(step.actor.region):
             self._refuse(event, "outside_jurisdiction", "P10", "案件不在经办人员辖区内")
+        if untrained(step, rules):
+            self._refuse(event, UNTRAINED_CODE, "R14", UNTRAINED_MESSAGE)
         if Role.SYSTEM in step.actor.roles or department is not Department.CIVIL_AFFAIRS:
             return
         if event in ("approve", "help_first") and self._above_township_cap(rules):
@@ -313,6 +322,27 @@ class CaseMachine(StateChart[Case]):
         self._benefit = benefit
         return None
 
+    def extension_allowed(self, event: str, step: Step, rules: CaseRules) -> None:
+        """R13: an extension adds working days up to the guide's extended limit."""
+        limit = rules.guide.time_limit
+        ceiling = limit.extended_working_days
+        if ceiling is None:
+            self._refuse(
+                event, "extension_not_provided", "R13", "本事项办事指南未规定可延长办理时限"
+            )
+            return
+        if step.extension_days <= 0:
+            self._refuse(event, "extension_days_invalid", "R13", "延长的工作日数须为正整数")
+        granted = self.model.extended_working_days
+        if limit.working_days + granted + step.extension_days > ceiling:
+            self._refuse(
+                event,
+                "extension_above_ceiling",
+                "R13",
+                f"延长后办理时限不得超过{ceiling}个工作日（法定{limit.working_days}个工作日，"
+                f"已延长{granted}个工作日）",
+            )
+
     def transfer_target_given(self, event: str, step: Step) -> None:
         target = step.to_officer.strip()
         if not target or target == self.model.responsible or not step.reason.strip():
@@ -412,6 +442,16 @@ class CaseMachine(StateChart[Case]):
         self._facts["to"] = step.to_officer
         case.responsible = step.to_officer
 
+    def on_extend(self, step: Step, rules: CaseRules) -> None:
+        case = self.model
+        case.extensions.append(
+            Extension(step.at, step.extension_days, step.reason, step.actor.id, step.note)
+        )
+        total = rules.guide.time_limit.working_days + case.extended_working_days
+        self._facts["working_days"] = str(step.extension_days)
+        self._facts["approved_by"] = step.actor.id
+        self._facts["time_limit_working_days"] = str(total)
+
     def on_verify(self, step: Step) -> None:
         if step.particulars is not None:
             self.model.particulars = step.particulars
@@ -499,6 +539,18 @@ class CaseMachine(StateChart[Case]):
         self._decision = {}
         self._benefit = None
         super().__init__(model=case, state_field="state")
+
+
+UNTRAINED_CODE = "untrained_staff"
+UNTRAINED_MESSAGE = "本地区规定经办人员须在本年度参加业务培训后方可办理（R14）"
+
+
+def untrained(step: Step, rules: CaseRules) -> bool:
+    """R14: the region lets only officers trained this year act, and this one is not
+    known to be (the system's own steps are never refused for it)."""
+    if not rules.region.training.required_to_act or Role.SYSTEM in step.actor.roles:
+        return False
+    return step.actor_trained is not True
 
 
 def _probe(event: str, step: Step) -> CaseEvent:
@@ -655,6 +707,7 @@ def _case_type(service: Service, class_name: str, features: _Features) -> type[C
         ),
         "dispute": _event("dispute", [(verified, received), *stay(received)], "evidence_given"),
         "transfer": _event("transfer", stay(*pending, granted), "transfer_target_given"),
+        "extend": _event("extend", stay(*undecided), "reason_given", "extension_allowed"),
     }
     if features.check_report:
         events["record_check_report"] = _event(
@@ -755,12 +808,17 @@ def open_case(
     scenario_id: str | None = None,
     particulars: Particulars | None = None,
     declared_change: str = "",
+    review_of: str | None = None,
+    responsible: str | None = None,
 ) -> Case:
     """Record an application as received (R4: at the clock's time, by the first receiver).
 
     `particulars` are what the service's own procedure needs (a temporary-assistance
     request ...); `declared_change` is a change of circumstances the applicant declares
     after an earlier refusal (R1, the 6-month wait), recorded with the receipt.
+    `review_of` names the closed case a review after a complaint re-examines (R15), and
+    `responsible` who holds the new case when not its receiver (the reviewed case's
+    officer).
     """
     check_particulars(service, particulars)
     case = Case(
@@ -776,13 +834,26 @@ def open_case(
         materials=step.materials,
         particulars=particulars,
         declared_change=declared_change.strip(),
+        review_of=review_of,
     )
+    if responsible is not None:
+        case.responsible = responsible
     allowed = rules.permissions.roles_for(service.department, "receive")
     if not allowed & step.actor.roles or not region.is_within(step.actor.region):
         raise RuleRefused(
             "此操作须由受理人员在其辖区内办理",
             code="role_not_allowed",
             rule="P10",
+            subject_id=case_id,
+            event="receive",
+            state="",
+            allowed_events=("receive",),
+        )
+    if untrained(step, rules):
+        raise RuleRefused(
+            UNTRAINED_MESSAGE,
+            code=UNTRAINED_CODE,
+            rule="R14",
             subject_id=case_id,
             event="receive",
             state="",
@@ -811,6 +882,8 @@ def _receipt_facts(case: Case, channel: Channel, step: Step) -> dict[str, str]:
     facts = {"channel": channel.value, "materials": ",".join(sorted(step.materials))}
     if case.declared_change:
         facts["declared_change"] = case.declared_change
+    if case.review_of:
+        facts["review_of"] = case.review_of
     if isinstance(case.particulars, TemporaryRequest):
         request = case.particulars
         facts.update(

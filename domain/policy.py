@@ -158,6 +158,22 @@ class AgeBand:
 
 
 @frozen
+class TrainingRule:
+    """R14: staff are trained at least once a year; whether the untrained may act.
+
+    With `required_to_act` on, the role guard refuses a case step by an officer with no
+    training session this year (the system's own steps are not refused).
+    """
+
+    required_to_act: bool = False
+    source: Source = Source(
+        "RULES.md R14；work-specification-2021 三.(四)",
+        "?",
+        note="是否禁止未培训人员办理为本系统的设置，默认不禁止，由各地决定",
+    )
+
+
+@frozen
 class RegionParameters:
     """What a province, city or county sets for itself; the nearest one applies."""
 
@@ -170,6 +186,8 @@ class RegionParameters:
     township_approval_cap: DatedAmount | None = None
     # Where a region pays dibao in tiers (分档) instead of the gap to the standard.
     dibao_tiers: tuple[DibaoTierTable, ...] = ()
+    # R14: whether an officer untrained this year may still act (off by default).
+    training: TrainingRule = TrainingRule()
 
     def dibao_tiers_on(self, day: date) -> DibaoTierTable | None:
         """The tier table in force on `day`, if the region has one."""
@@ -202,7 +220,10 @@ class Parameters:
     nursing_qualifying_levels: frozenset[int]
     nursing_monthly: Money
     nursing_source: Source
-    due_soon_working_days: int = 3
+    due_soon_working_days: int = 3  # R13: "due soon" within this many working days
+    due_soon_source: Source = Source(
+        "RULES.md R13", "?", note="“即将到期”的提前量为本系统的设置，由各地调整"
+    )
     objection_route: ObjectionRoute | None = None
     refusal_reasons: Mapping[str, str] = Factory(dict)  # reason code -> Chinese text
 
@@ -216,6 +237,39 @@ class ObjectionRoute:
 
 
 @frozen
+class BounceRule:
+    """When a record counts as bounced between units (推诿, R10).
+
+    A record is bounced once it has moved between units more than `max_unit_moves`
+    times, or has come back to a unit it had left. A hand-over between officers of one
+    unit is not a move.
+    """
+
+    max_unit_moves: int = 2
+    source: Source = Source(
+        "RULES.md R10", "?", note="“来回转交”的认定为本系统的解读，次数由各地调整"
+    )
+
+
+@frozen
+class SupervisionParameters:
+    """Complaints and reports (R15), first-inquiry transfers (R10): limits and roles.
+
+    `roles` says which roles may apply each event of a complaint or report; the time
+    limits run from receipt to the answer, in working days.
+    """
+
+    complaint_time_limit: TimeLimit
+    report_time_limit: TimeLimit
+    bounce: BounceRule
+    roles: Mapping[str, frozenset[Role]]
+    source: Source = Source("DESIGN.md 谁使用；work-specification-2021 四", "?")
+
+    def roles_for(self, event: str) -> frozenset[Role]:
+        return self.roles.get(event, frozenset())
+
+
+@frozen
 class Policy:
     """Everything the domain needs to decide: guides, parameters, regions, permissions."""
 
@@ -225,6 +279,7 @@ class Policy:
     permissions: Permissions
     benefits: BenefitParameters  # the arithmetic of each benefit (domain.benefits)
     eligibility: EligibilityParameters  # the conditions proposals check (domain.eligibility)
+    supervision: SupervisionParameters  # complaints, first inquiry and spot checks (R10, R15)
 
     @regions.validator
     def _has_regions(self, _attribute: object, value: tuple[RegionParameters, ...]) -> None:

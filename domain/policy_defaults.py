@@ -17,6 +17,7 @@ from domain.money import Money
 from domain.policy import (
     AgeBand,
     AgeRule,
+    BounceRule,
     DatedAmount,
     EmergencyProcedure,
     Material,
@@ -28,6 +29,7 @@ from domain.policy import (
     RegionParameters,
     ServiceGuide,
     Source,
+    SupervisionParameters,
     TimeLimit,
 )
 from domain.regions import RegionCode, RegionLevel
@@ -93,6 +95,7 @@ def default_policy() -> Policy:
         permissions=_permissions(),
         benefits=default_benefit_parameters(),
         eligibility=default_eligibility_parameters(),
+        supervision=_supervision(),
     )
 
 
@@ -590,6 +593,7 @@ _CIVIL_AFFAIRS_ROLES: tuple[tuple[str, frozenset[Role]], ...] = (
     ("publish_notice", frozenset({_R})),  # the township posts its opinion (公示)
     ("object", frozenset({_W, _R})),  # whoever receives the objection records it
     ("help_first", frozenset({_R, _A})),  # 先行救助 within the township's authority
+    ("extend", frozenset({_A})),  # 延长办理时限: approved by whoever confirms (R13)
 )
 
 
@@ -606,3 +610,36 @@ def _permissions() -> Permissions:
         if hr_roles := _human_resources_roles(roles):
             by_event[(Department.HUMAN_RESOURCES, event)] = hr_roles
     return Permissions(by_event=by_event)
+
+
+_HANDLERS = frozenset({_W, _R, _A, Role.HR_OFFICER, Role.SUPERVISOR})
+_SUPERVISOR = frozenset({Role.SUPERVISOR})
+
+# Complaints and reports (R15): whoever first receives one records and may transfer it
+# (R10); the supervisors verify, follow the rectification, answer and close it.
+_COMPLAINT_ROLES: tuple[tuple[str, frozenset[Role]], ...] = (
+    ("receive", _HANDLERS),
+    ("transfer", _HANDLERS),
+    ("verify", _SUPERVISOR),
+    ("rectify", _SUPERVISOR),
+    ("answer", _SUPERVISOR),
+    ("close", _SUPERVISOR),
+    ("request_review", _SUPERVISOR),
+)
+
+_NO_COMPLAINT_LIMIT = (
+    "POLICY-FACTS 未给出投诉举报办理时限；本系统取15个工作日（自受理至答复），须由地方确认"
+)
+
+
+def _supervision() -> SupervisionParameters:
+    return SupervisionParameters(
+        complaint_time_limit=TimeLimit(
+            working_days=15, source=Source("work-specification-2021 四", "?", _NO_COMPLAINT_LIMIT)
+        ),
+        report_time_limit=TimeLimit(
+            working_days=15, source=Source("work-specification-2021 四", "?", _NO_COMPLAINT_LIMIT)
+        ),
+        bounce=BounceRule(),
+        roles=dict(_COMPLAINT_ROLES),
+    )

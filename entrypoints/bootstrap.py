@@ -50,8 +50,11 @@ from ports.registries import AssistancePlatform, DisabilityRegister, Unemploymen
 from ports.staff import StaffRepository
 from ports.storage import (
     CaseRepository,
+    ComplaintRepository,
     ConsultationRepository,
     ScenarioRepository,
+    SpotCheckRepository,
+    TrainingRepository,
     UnitOfWork,
 )
 
@@ -76,18 +79,24 @@ def bootstrap_in_memory(
     """
     clock = clock or SystemClock()
     memory = store or InMemoryStore()
+    policy = policy or default_policy()
+    calendar = calendar or china_calendar()
+    due_on = running_deadline(policy, calendar)
     plain = Dependencies(
-        uow=lambda: InMemoryUnitOfWork(memory),
+        uow=lambda: InMemoryUnitOfWork(memory, due_on=due_on),
         platform=platform or InMemoryAssistancePlatform(clock=clock),
         unemployment=unemployment or InMemoryUnemploymentRegistry(),
         disability=disability or InMemoryDisabilityRegister(),
         clock=clock,
         ids=ids or UuidIds(),
-        policy=policy or default_policy(),
-        calendar=calendar or china_calendar(),
+        policy=policy,
+        calendar=calendar,
     )
     worker = Worker(plain, memory.outbox, worker_id="in-process", settings=WorkerSettings())
-    return evolve(plain, uow=lambda: DeliveringUnitOfWork(InMemoryUnitOfWork(memory), worker))
+    return evolve(
+        plain,
+        uow=lambda: DeliveringUnitOfWork(InMemoryUnitOfWork(memory, due_on=due_on), worker),
+    )
 
 
 class DeliveringUnitOfWork:
@@ -101,6 +110,9 @@ class DeliveringUnitOfWork:
         self.scenarios: ScenarioRepository = inner.scenarios
         self.consultations: ConsultationRepository = inner.consultations
         self.staff: StaffRepository = inner.staff
+        self.complaints: ComplaintRepository = inner.complaints
+        self.spot_checks: SpotCheckRepository = inner.spot_checks
+        self.training: TrainingRepository = inner.training
         self.outbox: Outbox = inner.outbox
         self.audit: AuditLog = inner.audit
 
@@ -191,14 +203,14 @@ def bootstrap_sql(
 
 
 def running_deadline(policy: Policy, calendar: WorkingCalendar) -> Callable[[Case], date | None]:
-    """The day a case's running time limit ends (R13), as of its last step; None while
-    the clock is stopped for missing materials or once the case is decided."""
+    """The day a case's running time limit ends (R13) as of its last step, None once it
+    is decided. While the clock is stopped for missing materials the day is as if the
+    pause ended at that step: the earliest the deadline can fall, since pauses and
+    extensions only move it later (`CaseQuery.due_by` relies on that)."""
 
     calendars: dict[RegionCode, WorkingCalendar] = {}  # each region's days off, built once
 
     def due_on(case: Case) -> date | None:
-        if case.open_material_request is not None:
-            return None
         try:
             rules = CaseRules.for_case(policy, case.service, case.region)
             days = calendars.get(rules.region.region)

@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     diagram.add_argument("--format", choices=diagrams.FORMATS, default="mermaid")
     target = diagram.add_mutually_exclusive_group()
     target.add_argument("--service", choices=[s.value for s in Service])
+    target.add_argument(
+        "--complaint", action="store_true", help="the complaint and report machine (R15)"
+    )
     target.add_argument("--out", type=Path, help="write every diagram into this folder")
     commands.add_parser("migrate", help="bring the database to the current schema")
     worker = commands.add_parser("worker", help="deliver the outbox to the registries")
@@ -96,6 +99,8 @@ def _diagram(args: argparse.Namespace) -> None:
             print(path)
     elif args.service is not None:
         print(diagrams.case_type_diagram(Service(args.service), args.format))
+    elif args.complaint:
+        print(diagrams.complaint_diagram(args.format))
     else:
         print(diagrams.scenario_diagram(args.format))
 

@@ -1,4 +1,5 @@
-"""Diagrams generated from the models themselves: each case type and the joint scenario.
+"""Diagrams generated from the models themselves: each case type, the joint scenario, and
+the complaint and report machine.
 
 DOT and Mermaid come from python-statemachine's formatter; SVG from DOT through the
 `dot` of graphviz-pure (a Graphviz port shipped on PyPI as one binary, so nothing
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from statemachine.contrib.diagram.formatter import formatter
 
+from domain.complaints import ComplaintMachine
 from domain.lifecycle import MACHINES
 from domain.scenario import JointScenario
 from domain.services import Service
@@ -36,12 +38,18 @@ def scenario_diagram(fmt: str = "mermaid") -> str:
     return formatter.render(JointScenario, fmt)
 
 
+def complaint_diagram(fmt: str = "mermaid") -> str:
+    """The state diagram of complaints and reports (R15)."""
+    return formatter.render(ComplaintMachine, fmt)
+
+
 def write_all(folder: Path, fmt: str) -> list[Path]:
     """Write every diagram in `fmt` into `folder`; returns the files written."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     sources = {f"case-{s.value}": case_type_diagram(s, fmt) for s in Service}
     sources["joint-scenario"] = scenario_diagram(fmt)
+    sources["complaint"] = complaint_diagram(fmt)
     for name, text in sources.items():
         path = folder / f"{name}.{SUFFIXES[fmt]}"
         path.write_text(text, encoding="utf-8")

@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from adapters.sql.crypto import PersonKey, Sealer
 from adapters.sql.database import SqlDatabase
 from adapters.sql.schema import upgrade
 from adapters.sql.storage import SqlStorage
+from domain.cases import Case
 from entrypoints.settings import Settings
 from ports.clock import Clock
 from tests.factories import T0
@@ -40,12 +42,18 @@ def settings_for(url: str) -> Settings:
     return Settings(url, DATA_KEY, PERSON_KEY)
 
 
-def storage_for(database: SqlDatabase, clock: Clock | None = None) -> SqlStorage:
+def storage_for(
+    database: SqlDatabase,
+    clock: Clock | None = None,
+    *,
+    due_on: Callable[[Case], date | None] | None = None,
+) -> SqlStorage:
     return SqlStorage(
         database,
         sealer=Sealer(DATA_KEY),
         person_key=PersonKey(PERSON_KEY),
         clock=clock or FixedClock(T0),
+        due_on=due_on,
     )
 
 

@@ -12,23 +12,33 @@ the committed data and what this unit of work has staged itself.
 
 Adding an aggregate whose id is already stored fails the commit with
 `ConcurrencyConflict` (expected version 0): someone else created it first.
+
+A case's running deadline for `CaseQuery.due_by` is what the `due_on` function a unit of
+work is given says (the composition root passes the one the SQL adapter stores); a unit
+given none matches no case on `due_by`, as the SQL column is empty without one.
 """
 
 from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
 from adapters.memory.outbox import InMemoryOutbox, InMemoryOutboxStore
 from domain.cases import Case
+from domain.complaints import Complaint
 from domain.identity import ResidentId
 from domain.inquiries import Consultation
+from domain.regions import RegionCode
 from domain.scenario import Scenario
 from domain.services import Service
+from domain.spot_checks import SpotCheck
+from domain.supervision import unit_moves
+from domain.training import TrainingSession
 from ports.audit import AuditEntry, AuditLog
 from ports.errors import ConcurrencyConflict, DuplicateOpenCase, NotFound
 from ports.outbox import Outbox
@@ -36,9 +46,15 @@ from ports.staff import StaffAccount, StaffRepository
 from ports.storage import (
     CaseQuery,
     CaseRepository,
+    ComplaintRepository,
     ConsultationRepository,
+    RecordQuery,
     ScenarioRepository,
+    SpotCheckRepository,
+    TrainingRepository,
 )
+
+DueOn = Callable[[Case], date | None]
 
 
 class _Aggregate(Protocol):
@@ -60,6 +76,9 @@ class InMemoryStore:
         self.consultations: dict[str, Consultation] = {}
         self.staff: dict[str, StaffAccount] = {}
         self.audit: list[AuditEntry] = []
+        self.complaints: dict[str, Complaint] = {}
+        self.spot_checks: dict[str, SpotCheck] = {}
+        self.training: dict[str, TrainingSession] = {}
         self.outbox = InMemoryOutboxStore()
 
 
@@ -143,16 +162,25 @@ class _Repository(Generic[A]):
 
 
 class InMemoryCaseRepository(_Repository[Case]):
-    def __init__(self, store: InMemoryStore) -> None:
+    def __init__(self, store: InMemoryStore, due_on: DueOn | None = None) -> None:
         super().__init__("case", store, store.cases)
+        self._due_on = due_on
 
     def of_person(self, person: ResidentId) -> list[Case]:
         mine = _ordered(c for c in self._current() if c.applicant.resident_id == person)
         return copy.deepcopy(mine)
 
     def find(self, query: CaseQuery) -> list[Case]:
-        matching = _ordered(c for c in self._current() if _matches(c, query))
+        matching = _ordered(
+            c for c in self._current() if _matches(c, query) and self._due_by(c, query)
+        )
         return copy.deepcopy(matching[query.offset : query.offset + query.limit])
+
+    def _due_by(self, case: Case, query: CaseQuery) -> bool:
+        if query.due_by is None:
+            return True
+        due = self._due_on(case) if self._due_on is not None and case.is_open else None
+        return due is not None and due <= query.due_by
 
     def _check_one_open_case(self) -> None:
         """P3: every staged open case is the only open one of its person and service."""
@@ -184,6 +212,52 @@ class InMemoryConsultationRepository(_Repository[Consultation]):
     def __init__(self, store: InMemoryStore) -> None:
         super().__init__("consultation", store, store.consultations)
 
+    def find(self, query: RecordQuery) -> list[Consultation]:
+        found = sorted(
+            (c for c in self._current() if _record_matches(c, query)),
+            key=lambda c: (c.received_at, c.id),
+        )
+        return copy.deepcopy(found[query.offset : query.offset + query.limit])
+
+
+class InMemoryComplaintRepository(_Repository[Complaint]):
+    def __init__(self, store: InMemoryStore) -> None:
+        super().__init__("complaint", store, store.complaints)
+
+    def find(self, query: RecordQuery) -> list[Complaint]:
+        found = sorted(
+            (
+                c
+                for c in self._current()
+                if _record_matches(c, query)
+                and (query.kind is None or c.kind is query.kind)
+                and (query.case_id is None or c.case_id == query.case_id)
+            ),
+            key=lambda c: (c.received_at, c.id),
+        )
+        return copy.deepcopy(found[query.offset : query.offset + query.limit])
+
+
+class InMemorySpotCheckRepository(_Repository[SpotCheck]):
+    def __init__(self, store: InMemoryStore) -> None:
+        super().__init__("spot_check", store, store.spot_checks)
+
+    def within(self, region: RegionCode) -> list[SpotCheck]:
+        found = (c for c in self._current() if c.region.is_within(region))
+        return copy.deepcopy(sorted(found, key=lambda c: (c.drawn_at, c.id)))
+
+
+class InMemoryTrainingRepository(_Repository[TrainingSession]):
+    def __init__(self, store: InMemoryStore) -> None:
+        super().__init__("training_session", store, store.training)
+
+    def attended_by(self, staff_id: str, year: int) -> list[TrainingSession]:
+        return [s for s in self.held_in(year) if staff_id in s.attendees]
+
+    def held_in(self, year: int) -> list[TrainingSession]:
+        found = (s for s in self._current() if s.held_on.year == year)
+        return copy.deepcopy(sorted(found, key=lambda s: (s.held_on, s.id)))
+
 
 class InMemoryStaffRepository(_Repository[StaffAccount]):
     def __init__(self, store: InMemoryStore) -> None:
@@ -209,15 +283,18 @@ class InMemoryAuditLog:
 
 
 class InMemoryUnitOfWork:
-    """One transaction over the store's cases, scenarios and consultations."""
+    """One transaction over the store's aggregates and its outbox."""
 
-    def __init__(self, store: InMemoryStore) -> None:
+    def __init__(self, store: InMemoryStore, *, due_on: DueOn | None = None) -> None:
         self._store = store
-        self._cases = InMemoryCaseRepository(store)
+        self._cases = InMemoryCaseRepository(store, due_on)
         self._scenarios = InMemoryScenarioRepository(store)
         self._consultations = InMemoryConsultationRepository(store)
         self._staff = InMemoryStaffRepository(store)
         self._audit = InMemoryAuditLog(store)
+        self._complaints = InMemoryComplaintRepository(store)
+        self._spot_checks = InMemorySpotCheckRepository(store)
+        self._training = InMemoryTrainingRepository(store)
         self._outbox = InMemoryOutbox(store.outbox)
         # Typed as the ports declare them (the protocol's attributes are invariant).
         self.cases: CaseRepository = self._cases
@@ -225,6 +302,9 @@ class InMemoryUnitOfWork:
         self.consultations: ConsultationRepository = self._consultations
         self.staff: StaffRepository = self._staff
         self.audit: AuditLog = self._audit
+        self.complaints: ComplaintRepository = self._complaints
+        self.spot_checks: SpotCheckRepository = self._spot_checks
+        self.training: TrainingRepository = self._training
         self.outbox: Outbox = self._outbox
 
     def __enter__(self) -> Self:
@@ -261,7 +341,15 @@ class InMemoryUnitOfWork:
         self._audit._discard()
 
     def _repositories(self) -> tuple[_Repository[Any], ...]:
-        return (self._cases, self._scenarios, self._consultations, self._staff)
+        return (
+            self._cases,
+            self._scenarios,
+            self._consultations,
+            self._staff,
+            self._complaints,
+            self._spot_checks,
+            self._training,
+        )
 
 
 def _ordered(cases: Iterable[Case]) -> list[Case]:
@@ -275,4 +363,15 @@ def _matches(case: Case, query: CaseQuery) -> bool:
         and (query.within is None or case.region.is_within(query.within))
         and (query.responsible is None or case.responsible == query.responsible)
         and (case.is_open or not query.open_only)
+    )
+
+
+def _record_matches(record: Consultation | Complaint, query: RecordQuery) -> bool:
+    day = record.received_at.date()
+    return (
+        (query.within is None or record.region.is_within(query.within))
+        and (record.is_open or not query.open_only)
+        and (not query.moved_between_units or unit_moves(record) > 0)
+        and (query.received_from is None or day >= query.received_from)
+        and (query.received_to is None or day <= query.received_to)
     )

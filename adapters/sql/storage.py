@@ -28,7 +28,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace, TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar, cast
 
@@ -37,6 +37,7 @@ from sqlalchemy import (
     Connection,
     Table,
     and_,
+    delete,
     false,
     func,
     insert,
@@ -47,15 +48,32 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from adapters.clock import CHINA_STANDARD_TIME
 from adapters.sql.codec import Codec, FieldCodec, Json
 from adapters.sql.crypto import PersonKey, Sealer
 from adapters.sql.database import SqlDatabase
 from adapters.sql.history import NewEntry, SqlHistory
-from adapters.sql.tables import cases, consultations, history, outbox, scenarios, staff
+from adapters.sql.tables import (
+    cases,
+    complaints,
+    consultations,
+    history,
+    outbox,
+    scenarios,
+    spot_checks,
+    staff,
+    training_attendance,
+    training_sessions,
+)
 from domain.cases import Case, CaseEvent
+from domain.complaints import Complaint
 from domain.identity import ResidentId
 from domain.inquiries import Consultation
+from domain.regions import RegionCode
 from domain.scenario import Scenario, ScenarioEvent
+from domain.spot_checks import SpotCheck
+from domain.supervision import RecordEvent, unit_moves
+from domain.training import TrainingSession
 from ports.audit import AuditEntry, AuditLog
 from ports.clock import Clock
 from ports.errors import ConcurrencyConflict, DuplicateOpenCase, NotFound, StorageError
@@ -64,8 +82,12 @@ from ports.staff import StaffAccount, StaffRepository
 from ports.storage import (
     CaseQuery,
     CaseRepository,
+    ComplaintRepository,
     ConsultationRepository,
+    RecordQuery,
     ScenarioRepository,
+    SpotCheckRepository,
+    TrainingRepository,
 )
 
 log = logging.getLogger(__name__)
@@ -98,8 +120,12 @@ def aggregate_codec() -> Codec:
         Case,
         Scenario,
         Consultation,
+        Complaint,
+        SpotCheck,
+        TrainingSession,
         CaseEvent,
         ScenarioEvent,
+        RecordEvent,
         OutboxEntry,
         StaffAccount,
         AuditEntry,
@@ -123,6 +149,7 @@ class _Staged:
     history: Callable[[int], list[NewEntry]]  # the history entries of events after a seq
     expected_version: int  # 0 for a new aggregate
     is_new: bool
+    rows: list[dict[str, Any]]  # rows of a side table the aggregate keeps in step
 
 
 class SqlStorage:
@@ -182,6 +209,13 @@ class _SqlRepository(Generic[A]):
     def _history(self, aggregate: A) -> Callable[[int], list[NewEntry]]:
         return lambda _after: []
 
+    def _side_rows(self, aggregate: A) -> list[dict[str, Any]]:
+        """Rows of a side table that mirror the aggregate (none unless a kind says so)."""
+        return []
+
+    def _write_side_rows(self, connection: Connection, record_id: str, staged: _Staged) -> None:
+        """Replace the aggregate's side-table rows, in the write transaction."""
+
     # -- the port --
 
     def add(self, aggregate: A) -> None:
@@ -239,6 +273,7 @@ class _SqlRepository(Generic[A]):
             self._history(aggregate),
             expected,
             is_new,
+            self._side_rows(aggregate),
         )
 
     # -- commit, inside the write transaction --
@@ -262,6 +297,7 @@ class _SqlRepository(Generic[A]):
                 if exists is None:
                     raise NotFound(self.kind, record_id)
                 raise ConcurrencyConflict(self.kind, record_id, staged.expected_version)
+            self._write_side_rows(connection, record_id, staged)
             version_of[record_id] = staged.expected_version + 1
 
     def _write_inserts(self, connection: Connection, version_of: dict[str, int]) -> None:
@@ -275,6 +311,8 @@ class _SqlRepository(Generic[A]):
             raise ConcurrencyConflict(self.kind, existing.id, 0)
         rows = [{"id": i, "version": 1, **self._values(i, s)} for i, s in new]
         connection.execute(insert(self.table), rows)
+        for record_id, staged in new:
+            self._write_side_rows(connection, record_id, staged)
         version_of.update({i: 1 for i, _ in new})
 
     def _values(self, record_id: str, staged: _Staged) -> dict[str, Any]:
@@ -327,8 +365,16 @@ class SqlCaseRepository(_SqlRepository[Case]):
             with self._storage.database.reading() as connection:
                 rows = connection.execute(statement).all()
             return [self._from_row(r.id, r.version, r.document) for r in rows]
-        matching = _ordered(c for c in self._select(*where) if _matches(c, query))
+        matching = _ordered(
+            c for c in self._select(*where) if _matches(c, query) and self._due_by(c, query.due_by)
+        )
         return matching[query.offset : query.offset + query.limit]
+
+    def _due_by(self, case: Case, day: date | None) -> bool:
+        if day is None:
+            return True
+        due = self._storage.due_on(case) if case.is_open else None
+        return due is not None and due <= day
 
     def _columns(self, case: Case) -> dict[str, Any]:
         return {
@@ -454,11 +500,16 @@ class SqlConsultationRepository(_SqlRepository[Consultation]):
     kind, table, cls = "consultation", consultations, Consultation
     records_history = False  # a consultation holds no events (yet)
 
+    def find(self, query: RecordQuery) -> list[Consultation]:
+        found = self._select(*_record_filters(consultations, query))
+        return _page(found, query, lambda c: _record_matches(c, query))
+
     def _columns(self, consultation: Consultation) -> dict[str, Any]:
         return {
             "region": consultation.region.code,
             "received_at": consultation.received_at,
             "is_open": consultation.is_open,
+            "unit_moves": unit_moves(consultation),
         }
 
 
@@ -510,6 +561,131 @@ class SqlAuditLog:
 
     def _discard(self) -> None:
         self.staged = []
+
+
+class SqlComplaintRepository(_SqlRepository[Complaint]):
+    kind, table, cls = "complaint", complaints, Complaint
+
+    def find(self, query: RecordQuery) -> list[Complaint]:
+        where = _record_filters(complaints, query)
+        if query.kind is not None:
+            where.append(complaints.c.kind == query.kind.value)
+        if query.case_id is not None:
+            where.append(complaints.c.case_id == query.case_id)
+        found = self._select(*where)
+        return _page(
+            found,
+            query,
+            lambda c: (
+                _record_matches(c, query)
+                and (query.kind is None or c.kind is query.kind)
+                and (query.case_id is None or c.case_id == query.case_id)
+            ),
+        )
+
+    def _columns(self, complaint: Complaint) -> dict[str, Any]:
+        return {
+            "kind": complaint.kind.value,
+            "state": complaint.state,
+            "region": complaint.region.code,
+            "received_at": complaint.received_at,
+            "is_open": complaint.is_open,
+            "responsible": complaint.responsible,
+            "case_id": complaint.case_id,
+            "unit_moves": unit_moves(complaint),
+        }
+
+    def _history(self, complaint: Complaint) -> Callable[[int], list[NewEntry]]:
+        return _record_history(self._storage.codec, self.kind, tuple(complaint.events))
+
+
+class SqlSpotCheckRepository(_SqlRepository[SpotCheck]):
+    kind, table, cls = "spot_check", spot_checks, SpotCheck
+
+    def within(self, region: RegionCode) -> list[SpotCheck]:
+        found = self._select(within_region(spot_checks, region.code))
+        mine = (c for c in found if c.region.is_within(region))
+        return sorted(mine, key=lambda c: (c.drawn_at, c.id))
+
+    def _columns(self, check: SpotCheck) -> dict[str, Any]:
+        return {"region": check.region.code, "drawn_at": check.drawn_at}
+
+    def _history(self, check: SpotCheck) -> Callable[[int], list[NewEntry]]:
+        return _record_history(self._storage.codec, self.kind, tuple(check.events))
+
+
+class SqlTrainingRepository(_SqlRepository[TrainingSession]):
+    kind, table, cls = "training_session", training_sessions, TrainingSession
+    records_history = False  # attendance is a record, not a transition
+
+    def attended_by(self, staff_id: str, year: int) -> list[TrainingSession]:
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        attended = (
+            select(training_attendance.c.session_id)
+            .where(
+                training_attendance.c.staff_id == staff_id,
+                training_attendance.c.held_on >= first,
+                training_attendance.c.held_on <= last,
+            )
+            .scalar_subquery()
+        )
+        found = self._select(training_sessions.c.id.in_(attended))
+        mine = (s for s in found if s.held_on.year == year and staff_id in s.attendees)
+        return sorted(mine, key=lambda s: (s.held_on, s.id))
+
+    def held_in(self, year: int) -> list[TrainingSession]:
+        found = self._select(
+            training_sessions.c.held_on >= date(year, 1, 1),
+            training_sessions.c.held_on <= date(year, 12, 31),
+        )
+        return sorted(
+            (s for s in found if s.held_on.year == year), key=lambda s: (s.held_on, s.id)
+        )
+
+    def _columns(self, session: TrainingSession) -> dict[str, Any]:
+        return {"region": session.region.code, "held_on": session.held_on}
+
+    def _side_rows(self, session: TrainingSession) -> list[dict[str, Any]]:
+        return [
+            {"session_id": session.id, "staff_id": staff, "held_on": session.held_on}
+            for staff in sorted(session.attendees)
+        ]
+
+    def _write_side_rows(self, connection: Connection, record_id: str, staged: _Staged) -> None:
+        connection.execute(
+            delete(training_attendance).where(training_attendance.c.session_id == record_id)
+        )
+        if staged.rows:
+            connection.execute(insert(training_attendance), staged.rows)
+
+
+def _record_history(
+    codec: Codec, kind: str, events: tuple[RecordEvent, ...]
+) -> Callable[[int], list[NewEntry]]:
+    """History entries of a complaint's or spot check's events: no person is named by
+    them (a complaint's case is named in its facts), so the person hash is empty."""
+
+    def entries(after: int) -> list[NewEntry]:
+        return [
+            NewEntry(
+                subject_kind=kind,
+                subject_id=e.record_id,
+                event_seq=e.seq,
+                person_hash="",
+                event=e.event,
+                actor_id=e.actor_id,
+                at=e.at,
+                from_state=e.from_state,
+                to_state=e.to_state,
+                rule=e.rule,
+                reason=e.reason,
+                details=_details(codec.encode(e, RecordEvent), {}),
+            )
+            for e in events
+            if e.seq > after
+        ]
+
+    return entries
 
 
 class SqlOutbox:
@@ -573,12 +749,18 @@ class SqlUnitOfWork:
         self._scenarios = SqlScenarioRepository(storage)
         self._consultations = SqlConsultationRepository(storage)
         self._staff = SqlStaffRepository(storage)
+        self._complaints = SqlComplaintRepository(storage)
+        self._spot_checks = SqlSpotCheckRepository(storage)
+        self._training = SqlTrainingRepository(storage)
         self._outbox = SqlOutbox(storage)
         self._audit = SqlAuditLog(storage)
         self.cases: CaseRepository = self._cases
         self.scenarios: ScenarioRepository = self._scenarios
         self.consultations: ConsultationRepository = self._consultations
         self.staff: StaffRepository = self._staff
+        self.complaints: ComplaintRepository = self._complaints
+        self.spot_checks: SpotCheckRepository = self._spot_checks
+        self.training: TrainingRepository = self._training
         self.outbox: Outbox = self._outbox
         self.audit: AuditLog = self._audit
 
@@ -629,7 +811,15 @@ class SqlUnitOfWork:
         self._audit._discard()
 
     def _repositories(self) -> tuple[_SqlRepository[Any], ...]:
-        return (self._cases, self._scenarios, self._consultations, self._staff)
+        return (
+            self._cases,
+            self._scenarios,
+            self._consultations,
+            self._staff,
+            self._complaints,
+            self._spot_checks,
+            self._training,
+        )
 
     def _explained(self, error: IntegrityError) -> StorageError:
         """A unique violation from a concurrent writer, named as the port names it."""
@@ -657,7 +847,55 @@ def _case_filters(query: CaseQuery) -> list[ColumnElement[bool]]:
         where.append(cases.c.responsible == query.responsible)
     if query.open_only:
         where.append(cases.c.is_open == true())
+    if query.due_by is not None:
+        where.extend([cases.c.is_open == true(), cases.c.due_on <= query.due_by])
     return where
+
+
+def _record_filters(table: Table, query: RecordQuery) -> list[ColumnElement[bool]]:
+    """What a consultation's or complaint's columns can filter (the rest in Python)."""
+    where: list[ColumnElement[bool]] = []
+    if query.within is not None:
+        where.append(within_region(table, query.within.code))
+    if query.open_only:
+        where.append(table.c.is_open == true())
+    if query.moved_between_units:
+        where.append(table.c.unit_moves > 0)
+    if query.received_from is not None:
+        where.append(table.c.received_at >= _local_midnight(query.received_from))
+    if query.received_to is not None:
+        where.append(table.c.received_at < _local_midnight(query.received_to + timedelta(1)))
+    return where
+
+
+def _local_midnight(day: date) -> datetime:
+    """The start of a local day (China keeps +08:00 all year)."""
+    return datetime.combine(day, time(0), tzinfo=CHINA_STANDARD_TIME)
+
+
+class _Received(Protocol):
+    id: str
+    received_at: datetime
+
+
+R = TypeVar("R", bound=_Received)
+
+
+def _page(found: Iterable[R], query: RecordQuery, keep: Callable[[R], bool]) -> list[R]:
+    """Staged records too are held to the query; then ordered and paged."""
+    kept = sorted((r for r in found if keep(r)), key=lambda r: (r.received_at, r.id))
+    return kept[query.offset : query.offset + query.limit]
+
+
+def _record_matches(record: Consultation | Complaint, query: RecordQuery) -> bool:
+    day = record.received_at.astimezone(CHINA_STANDARD_TIME).date()
+    return (
+        (query.within is None or record.region.is_within(query.within))
+        and (record.is_open or not query.open_only)
+        and (not query.moved_between_units or unit_moves(record) > 0)
+        and (query.received_from is None or day >= query.received_from)
+        and (query.received_to is None or day <= query.received_to)
+    )
 
 
 def within_region(table: Table, code: str) -> ColumnElement[bool]:

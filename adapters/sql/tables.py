@@ -20,6 +20,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    ForeignKey,
     Index,
     Integer,
     LargeBinary,
@@ -128,6 +129,11 @@ class ScenarioRow(SQLModel, table=True):
     document: bytes = _column(LargeBinary)
 
 
+def _count_column() -> Any:
+    """A count that rows from before its column was added read as 0."""
+    return Field(sa_column=Column(Integer, nullable=False, server_default=text("0")))
+
+
 class ConsultationRow(SQLModel, table=True):
     __tablename__ = "consultations"
     __table_args__ = (Index("ix_consultations_region_received", "region", "received_at"),)
@@ -137,7 +143,74 @@ class ConsultationRow(SQLModel, table=True):
     region: str = _column(code_text(12))
     received_at: datetime = _column(UtcDateTime)
     is_open: bool = _column(Boolean)
+    unit_moves: int = _count_column()  # R10: moves between units (a bounced record moves)
     document: bytes = _column(LargeBinary)
+
+
+class ComplaintRow(SQLModel, table=True):
+    """A complaint or report (R15): what lists filter on as columns, the rest sealed."""
+
+    __tablename__ = "complaints"
+    __table_args__ = (
+        Index("ix_complaints_region_received", "region", "received_at"),
+        Index("ix_complaints_case", "case_id"),
+    )
+
+    id: str = _column(code_text(), primary_key=True)
+    version: int = _column(Integer)
+    kind: str = _column(code_text(20))
+    state: str = _column(code_text(40))
+    region: str = _column(code_text(12))
+    received_at: datetime = _column(UtcDateTime)
+    is_open: bool = _column(Boolean)
+    responsible: str = _column(code_text())
+    case_id: str | None = _column(code_text(), nullable=True)
+    unit_moves: int = _column(Integer)
+    document: bytes = _column(LargeBinary)
+
+
+class SpotCheckRow(SQLModel, table=True):
+    """A spot check's draw and findings (R15), sealed; its region and time as columns."""
+
+    __tablename__ = "spot_checks"
+    __table_args__ = (Index("ix_spot_checks_region_drawn", "region", "drawn_at"),)
+
+    id: str = _column(code_text(), primary_key=True)
+    version: int = _column(Integer)
+    region: str = _column(code_text(12))
+    drawn_at: datetime = _column(UtcDateTime)
+    document: bytes = _column(LargeBinary)
+
+
+class TrainingSessionRow(SQLModel, table=True):
+    """A training session (R14); who attended is also a row each, to look up by staff."""
+
+    __tablename__ = "training_sessions"
+    __table_args__ = (Index("ix_training_sessions_held", "held_on", "id"),)
+
+    id: str = _column(code_text(), primary_key=True)
+    version: int = _column(Integer)
+    region: str = _column(code_text(12))
+    held_on: date = _column(Date)
+    document: bytes = _column(LargeBinary)
+
+
+class TrainingAttendanceRow(SQLModel, table=True):
+    """One staff member at one session: a staff id is no personal data of a resident."""
+
+    __tablename__ = "training_attendance"
+    __table_args__ = (Index("ix_training_attendance_staff", "staff_id", "held_on"),)
+
+    session_id: str = Field(
+        sa_column=Column(
+            code_text(),
+            ForeignKey("training_sessions.id"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    staff_id: str = _column(code_text(), primary_key=True)
+    held_on: date = _column(Date)
 
 
 class HistoryRow(SQLModel, table=True):
@@ -242,6 +315,10 @@ def table_of(row: type[SQLModel]) -> Table:
 cases = table_of(CaseRow)
 scenarios = table_of(ScenarioRow)
 consultations = table_of(ConsultationRow)
+complaints = table_of(ComplaintRow)
+spot_checks = table_of(SpotCheckRow)
+training_sessions = table_of(TrainingSessionRow)
+training_attendance = table_of(TrainingAttendanceRow)
 history = table_of(HistoryRow)
 history_head = table_of(HistoryHeadRow)
 outbox = table_of(OutboxRow)

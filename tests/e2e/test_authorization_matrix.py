@@ -132,7 +132,7 @@ ENDPOINTS = (
     ),
     Endpoint(
         "transfer a consultation",
-        HANDLERS,
+        HANDLERS | {SUPERVISOR},  # R10, R15: a supervisor redirects a bounced record
         lambda r: (
             "POST",
             f"/api/v1/consultations/{r.consultation_id}/transfer",

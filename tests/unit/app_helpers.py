@@ -89,6 +89,7 @@ class Staff:
     approver: Actor
     hr: Actor
     assessor: Actor
+    supervisor: Actor
 
 
 def county_staff(township: RegionCode = TOWNSHIP, county: RegionCode = COUNTY) -> Staff:
@@ -101,6 +102,7 @@ def county_staff(township: RegionCode = TOWNSHIP, county: RegionCode = COUNTY) -
         approver=actor("approver-1", Role.APPROVER, county),
         hr=actor("hr-1", Role.HR_OFFICER, county),
         assessor=actor("assessor-1", Role.ASSESSOR, county),
+        supervisor=actor("supervisor-1", Role.SUPERVISOR, county),
     )
 
 

@@ -10,6 +10,8 @@ import copy
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 
+from attrs import evolve
+
 from domain.actors import Actor, Role, system_actor
 from domain.benefits import DibaoHousehold, SelfCareItems
 from domain.cases import (
@@ -108,6 +110,8 @@ _SHARED_TABLE: Mapping[tuple[str, str], str] = {
     (VERIFIED, "transfer"): VERIFIED,
     (APPROVED, "transfer"): APPROVED,
     (BENEFIT_GRANTED, "transfer"): BENEFIT_GRANTED,
+    (RECEIVED, "extend"): RECEIVED,  # R13: an extension while the limit runs
+    (VERIFIED, "extend"): VERIFIED,
 }
 
 
@@ -122,6 +126,7 @@ def expected_table(service: Service) -> dict[tuple[str, str], str]:
         for event in ("reject", "withdraw", "end_branch"):
             table[(IN_PUBLIC_NOTICE, event)] = CLOSED
         table[(IN_PUBLIC_NOTICE, "transfer")] = IN_PUBLIC_NOTICE
+        table[(IN_PUBLIC_NOTICE, "extend")] = IN_PUBLIC_NOTICE
     if service in EMERGENCY_SERVICES:
         table[(RECEIVED, "help_first")] = HELPED_FIRST
         table[(HELPED_FIRST, "verify")] = VERIFIED
@@ -130,6 +135,7 @@ def expected_table(service: Service) -> dict[tuple[str, str], str]:
         for event in ("request_materials", "supply_materials", "record_check_report"):
             table[(HELPED_FIRST, event)] = HELPED_FIRST
         table[(HELPED_FIRST, "transfer")] = HELPED_FIRST
+        table[(HELPED_FIRST, "extend")] = HELPED_FIRST
     if service in CHECKED_SERVICES:
         table[(RECEIVED, "record_check_report")] = RECEIVED
     if service in ASSESSED_SERVICES:
@@ -181,6 +187,15 @@ def rules_for(service: Service, region: RegionCode = TOWNSHIP) -> CaseRules:
     return CaseRules.for_case(default_policy(), service, region)
 
 
+def extendable_rules(service: Service, region: RegionCode = TOWNSHIP) -> CaseRules:
+    """The service's rules with an extended limit ten working days above its own (R13):
+    the shipped guides give one only to dibao."""
+    rules = rules_for(service, region)
+    limit = rules.guide.time_limit
+    extended = evolve(limit, extended_working_days=limit.working_days + 10)
+    return evolve(rules, guide=evolve(rules.guide, time_limit=extended))
+
+
 def required_materials(service: Service) -> frozenset[str]:
     guide = default_policy().guide(service)
     return frozenset(m.code for m in guide.required_materials)
@@ -208,6 +223,7 @@ def step_for(service: Service, event: str, at: datetime, region: RegionCode = TO
         "record_assessment": Step(actor=actor, at=at, assessment=assessment(2)),
         "dispute": Step(actor=actor, at=at, evidence=("不动产登记机构出具的证明",)),
         "transfer": Step(actor=actor, at=at, to_officer="officer-2", reason="休假交接"),
+        "extend": Step(actor=actor, at=at, reason="household_check_delayed", extension_days=5),
         "hold": Step(actor=actor, at=at, hold=RECOGNITION_HOLD),
         "object": Step(
             actor=actor, at=at, reason="objection_received", note="邻居反映其有稳定收入"

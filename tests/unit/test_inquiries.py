@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from attrs import evolve
 
 from domain.actors import Actor, Role
 from domain.errors import InvalidValue
 from domain.inquiries import Consultation
 from domain.regions import RegionCode
-from domain.services import Channel, Service
+from domain.services import Channel, Department, Service
+from domain.units import Unit
 
 LOCAL = timezone(timedelta(hours=8))
 TOWNSHIP = RegionCode("370102001")
@@ -139,3 +141,35 @@ def test_r10_a_blank_answer_is_refused_naming_the_field():
         inquiry.answer_with("  ", actor=CLERK, at=later(10))
 
     assert (refused.value.field, inquiry.is_open) == ("answer", True)
+
+
+COUNTY_HR = Unit(RegionCode("370102"), Department.HUMAN_RESOURCES)
+
+
+def test_r10_a_consultation_transferred_to_a_unit_is_held_by_that_unit_and_its_region():
+    inquiry = evolve(consultation(), unit=Unit(TOWNSHIP, Department.CIVIL_AFFAIRS))
+
+    inquiry.transfer(
+        to_officer="", to_unit=COUNTY_HR, reason="失业登记由人社部门办理", actor=CLERK, at=later(5)
+    )
+
+    assert (inquiry.unit, inquiry.region, inquiry.responsible) == (
+        COUNTY_HR,
+        RegionCode("370102"),
+        "",
+    )
+
+
+def test_r10_a_transfer_to_a_unit_keeps_the_unit_it_left_on_record():
+    township = Unit(TOWNSHIP, Department.CIVIL_AFFAIRS)
+    inquiry = evolve(consultation(), unit=township)
+
+    inquiry.transfer(
+        to_officer="hr-1", to_unit=COUNTY_HR, reason="涉及失业登记", actor=CLERK, at=later(5)
+    )
+
+    assert (inquiry.transfers[0].from_unit, inquiry.transfers[0].to_unit) == (township, COUNTY_HR)
+
+
+def test_r10_unit_codes_read_back_as_the_unit_they_name():
+    assert Unit.parse(COUNTY_HR.code) == COUNTY_HR

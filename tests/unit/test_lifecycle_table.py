@@ -17,6 +17,7 @@ from tests.unit.lifecycle_helpers import (
     act,
     case_in,
     expected_table,
+    extendable_rules,
     pass_the_notice,
     required_materials,
     rules_for,
@@ -67,7 +68,8 @@ def test_each_pair_either_moves_as_the_table_says_or_changes_nothing(
     step = step_for(service, event, clock.tick())
 
     if event in allowed_events(case):
-        recorded = apply(case, event, step, rules_for(service))
+        rules = extendable_rules(service) if event == "extend" else rules_for(service)
+        recorded = apply(case, event, step, rules)
 
         assert case.state == expected_table(service)[(state, event)]
         assert recorded == case.events[-1]
