@@ -32,6 +32,7 @@ from domain.services import Service
 from entrypoints import diagrams, registries, serve
 from entrypoints.bootstrap import SqlComposition, bootstrap_sql
 from entrypoints.demo import run_demo
+from entrypoints.registries import HttpRegistriesSettings, bootstrap_http_registries
 from entrypoints.settings import Settings, SettingsError
 from entrypoints.worker import Worker
 from ports.errors import NotFound, StorageError
@@ -114,7 +115,24 @@ def _on_database(args: argparse.Namespace, settings: Settings) -> int:
             database.dispose()
         print(f"{database.display_url}: at revision {', '.join(revisions)}")
         return 0
-    system = bootstrap_sql(settings)
+    http = None
+    if args.command == "worker":
+        # A worker delivers to the real registries: in memory its effects would be lost.
+        configured = HttpRegistriesSettings.from_environ(os.environ)
+        if configured is None:
+            print(
+                "jiuzhu worker: no registry is configured; set JIUZHU_REGISTRIES_URL or "
+                "JIUZHU_PLATFORM_URL, JIUZHU_UNEMPLOYMENT_URL and JIUZHU_DISABILITY_URL",
+                file=sys.stderr,
+            )
+            return 2
+        http = bootstrap_http_registries(configured)
+    system = bootstrap_sql(
+        settings,
+        platform=http.platform if http else None,
+        unemployment=http.unemployment if http else None,
+        disability=http.disability if http else None,
+    )
     try:
         if args.command == "worker":
             return _work(system, settings, once=args.once, worker_id=args.worker_id)
@@ -123,6 +141,8 @@ def _on_database(args: argparse.Namespace, settings: Settings) -> int:
         return _verify(system)
     finally:
         system.close()
+        if http is not None:
+            http.close()
 
 
 def _work(system: SqlComposition, settings: Settings, *, once: bool, worker_id: str | None) -> int:

@@ -28,7 +28,7 @@ from datetime import time as clock_time
 from pathlib import Path
 
 import httpx
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from adapters.clock import FixedClock, SystemClock, china_timezone
 from adapters.http import (
@@ -41,6 +41,7 @@ from adapters.http import (
     Timeouts,
 )
 from adapters.simulator import RegistrySimulator, load_seed
+from application.dependencies import Dependencies
 from ports.clock import Clock
 
 SAMPLE_SEED = Path(__file__).with_name("registry_seed.json")
@@ -73,11 +74,37 @@ class RegistrySettings:
         return RegistryEndpoint(self.name, self.base_url, self.api_key, self.timeouts, self.retry)
 
 
+# A use case a person waits on asks quickly; the worker asks patiently (its defaults).
+INTERACTIVE_TIMEOUTS = Timeouts(connect=1.0, read=2.0)
+INTERACTIVE_RETRY = RetryPolicy(
+    attempts=2, wait_initial=0.1, wait_max=0.5, wait_jitter=0.1, total=3.0
+)
+
+
 @frozen
 class HttpRegistriesSettings:
     platform: RegistrySettings
     unemployment: RegistrySettings
     disability: RegistrySettings
+
+    def interactive(self) -> HttpRegistriesSettings:
+        """The same registries for a person waiting at a window or a portal: at most two
+        attempts within about three seconds. What still fails is left to the worker,
+        which retries with the full policy (the scenario waits meanwhile, P8)."""
+
+        def quick(registry: RegistrySettings) -> RegistrySettings:
+            timeouts = Timeouts(
+                connect=min(registry.timeouts.connect, INTERACTIVE_TIMEOUTS.connect),
+                read=min(registry.timeouts.read, INTERACTIVE_TIMEOUTS.read),
+            )
+            attempts = min(registry.retry.attempts, INTERACTIVE_RETRY.attempts)
+            return evolve(
+                registry, timeouts=timeouts, retry=evolve(INTERACTIVE_RETRY, attempts=attempts)
+            )
+
+        return HttpRegistriesSettings(
+            quick(self.platform), quick(self.unemployment), quick(self.disability)
+        )
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> HttpRegistriesSettings | None:
@@ -156,6 +183,16 @@ class HttpRegistries:
     def close(self) -> None:
         for client in self.clients:
             client.close()
+
+
+def with_registries(deps: Dependencies, registries: HttpRegistries) -> Dependencies:
+    """The same dependencies calling `registries` instead."""
+    return evolve(
+        deps,
+        platform=registries.platform,
+        unemployment=registries.unemployment,
+        disability=registries.disability,
+    )
 
 
 def bootstrap_http_registries(

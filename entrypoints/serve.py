@@ -40,6 +40,7 @@ from entrypoints.registries import (
     HttpRegistries,
     HttpRegistriesSettings,
     bootstrap_http_registries,
+    with_registries,
 )
 from entrypoints.settings import Settings
 from entrypoints.staff_seed import DEMO_STAFF, seed_demo_staff
@@ -101,9 +102,12 @@ def serving(
             http = HttpRegistriesSettings.from_environ({"JIUZHU_REGISTRIES_URL": simulator.url})
         else:
             http = HttpRegistriesSettings.from_environ(environ)
+        background: HttpRegistries | None = None
         if http is not None:
-            registries = bootstrap_http_registries(http)
+            registries = bootstrap_http_registries(http.interactive())
             stack.callback(registries.close)
+            background = bootstrap_http_registries(http)
+            stack.callback(background.close)
         system = bootstrap_sql(
             settings,
             clock=demo_clock,
@@ -115,7 +119,7 @@ def serving(
         hasher = Argon2PasswordHasher()
         if demo:
             seed_demo_staff(system.deps, hasher)
-            stack.enter_context(_worker(system, settings))
+            stack.enter_context(_worker(system, settings, background))
         services = ApiServices(
             deps=system.deps,
             hasher=hasher,
@@ -127,11 +131,15 @@ def serving(
 
 
 @contextmanager
-def _worker(system: SqlComposition, settings: Settings) -> Iterator[None]:
-    """The outbox worker in a thread of this process, stopped with it."""
+def _worker(
+    system: SqlComposition, settings: Settings, registries: HttpRegistries | None
+) -> Iterator[None]:
+    """The outbox worker in a thread of this process, stopped with it; it asks the
+    registries with the patient policy, the API with the quick one."""
     stop = threading.Event()
     name = f"{socket.gethostname()}:{os.getpid()}:serve"
-    worker = Worker(system.deps, system.outbox, worker_id=name, settings=settings.worker)
+    deps = system.deps if registries is None else with_registries(system.deps, registries)
+    worker = Worker(deps, system.outbox, worker_id=name, settings=settings.worker)
     thread = threading.Thread(target=worker.run, args=(stop,), name="outbox-worker", daemon=True)
     thread.start()
     try:

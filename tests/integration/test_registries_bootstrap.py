@@ -178,3 +178,21 @@ def test_registries_that_are_down_raise_rather_than_answer():
             built.disability.status_of(ResidentId("11010519491231002X"))
     finally:
         built.close()
+
+
+def test_interactive_settings_ask_at_most_twice_within_a_few_seconds():
+    """Issue 5: a person at the window waits seconds, not the worker's patient policy."""
+    settings = HttpRegistriesSettings.from_environ({"JIUZHU_REGISTRIES_URL": ROOT})
+    assert settings is not None
+
+    quick = settings.interactive()
+
+    for registry, patient in zip(
+        (quick.platform, quick.unemployment, quick.disability),
+        (settings.platform, settings.unemployment, settings.disability),
+        strict=True,
+    ):
+        assert registry.retry.attempts <= 2 < patient.retry.attempts
+        assert registry.retry.total <= 3.0
+        assert registry.timeouts.read <= 2.0
+        assert registry.base_url == patient.base_url

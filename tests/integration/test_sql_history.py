@@ -236,3 +236,19 @@ def test_an_entry_keeps_the_policy_parameters_the_decision_rested_on(database_ur
     parameters = entry.details["parameters"]
     assert parameters["guide"].startswith("dibao ")
     assert {"time_limit", "region", "dibao_standard"} <= set(parameters)
+
+
+def test_the_worker_refuses_to_start_without_a_registry_to_deliver_to(
+    database, monkeypatch, capsys
+):
+    """No fail-open: in memory its deliveries would be lost, so it does not start."""
+    for name in ("JIUZHU_REGISTRIES_URL", "JIUZHU_PLATFORM_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", database.url.render_as_string(hide_password=False))
+    monkeypatch.setenv(DATA_KEY, encoded_key(TEST_DATA_KEY))
+    monkeypatch.setenv(PERSON_KEY, encoded_key(TEST_PERSON_KEY))
+
+    code = cli.main(["worker", "--once"])
+
+    assert code == 2
+    assert "JIUZHU_REGISTRIES_URL" in capsys.readouterr().err
