@@ -9,7 +9,9 @@ from datetime import datetime
 
 from attrs import evolve, frozen
 
+from application.access import RULE as ACCESS_RULE
 from application.access import UseCase, authorise, authorise_region
+from application.audit import record_refusal
 from application.commands import (
     ApplyComplaintEvent,
     RecordComplaint,
@@ -23,7 +25,7 @@ from domain.actors import Actor, system_actor
 from domain.cases import Case
 from domain.complaints import Complaint, ComplaintStep
 from domain.deadlines import Deadline
-from domain.errors import InvalidValue
+from domain.errors import InvalidValue, RuleRefused
 from domain.inquiries import Consultation
 from domain.lifecycle import CaseRules, Step
 from domain.regions import RegionCode
@@ -137,7 +139,7 @@ def apply_complaint_event(
         expected = command.expected_version
         if expected is not None and expected != complaint.version:
             raise ConcurrencyConflict("complaint", complaint.id, expected)
-        recorded = machine.apply(complaint, command.event, step, deps.policy.supervision)
+        recorded = _apply(deps, complaint, command.event, step)
         uow.complaints.save(complaint)
         uow.commit()
     return ComplaintResult(complaint, recorded)
@@ -162,7 +164,7 @@ def transfer_complaint(deps: Dependencies, actor: Actor, command: TransferRecord
             complaint.region,
             subject=("complaint", complaint.id),
         )
-        machine.apply(complaint, "transfer", step, deps.policy.supervision)
+        _apply(deps, complaint, "transfer", step)
         uow.complaints.save(complaint)
         uow.commit()
     return complaint
@@ -202,7 +204,7 @@ def request_review(deps: Dependencies, actor: Actor, command: RequestReview) -> 
         step = ComplaintStep(
             actor, now, reason=command.reason, note=command.note, review_case_id=review_id
         )
-        recorded = machine.apply(complaint, "request_review", step, deps.policy.supervision)
+        recorded = _apply(deps, complaint, "request_review", step)
         assert reviewed is not None  # the machine refuses a complaint naming no case
         review = _open_review(deps, reviewed, review_id, complaint, actor, now)
         reviewed.reviews.append(review.id)
@@ -211,6 +213,32 @@ def request_review(deps: Dependencies, actor: Actor, command: RequestReview) -> 
         uow.complaints.save(complaint)
         uow.commit()
     return ReviewResult(complaint, recorded, review)
+
+
+def _apply(
+    deps: Dependencies, complaint: Complaint, event: str, step: ComplaintStep
+) -> RecordEvent:
+    """The machine's step; a refusal of the actor's role or jurisdiction (P10) is recorded
+    in the history before it reaches the caller, as every access refusal is."""
+    try:
+        return machine.apply(complaint, event, step, deps.policy.supervision)
+    except RuleRefused as refused:
+        if refused.rule == ACCESS_RULE:
+            record_refusal(
+                deps,
+                step.actor.id,
+                "access_refused",
+                subject=("complaint", complaint.id),
+                reason=refused.code,
+                rule=ACCESS_RULE,
+                details={
+                    "use_case": f"complaint_{event}",
+                    "roles": ",".join(sorted(step.actor.roles)),
+                    "jurisdiction": step.actor.region.code,
+                    "event": event,
+                },
+            )
+        raise
 
 
 def _open_review(

@@ -84,6 +84,20 @@ def untrained_staff(
     return untrained(mine, sessions, year or current_year(deps))
 
 
+def untrained_in_jurisdiction(
+    deps: Dependencies, actor: Actor, *, within: RegionCode | None = None, year: int | None = None
+) -> list[Actor]:
+    """R14: the active staff accounts of `within` (the actor's jurisdiction unless given)
+    with no training session this year (or in `year`), by id."""
+    region = within or actor.region
+    subject = ("training", f"untrained staff of {region}")
+    authorise(deps, actor, UseCase.READ_TRAINING, subject=subject)
+    authorise_region(deps, actor, UseCase.READ_TRAINING, region, subject=subject)
+    with deps.uow() as uow:
+        accounts = uow.staff.within(region)
+    return untrained_staff(deps, actor, [a.actor() for a in accounts], year=year)
+
+
 def trained_for_step(
     deps: Dependencies, uow: UnitOfWork, actor: Actor, rules: CaseRules, now: datetime
 ) -> bool | None:

@@ -56,6 +56,10 @@ class StaffRepository(Protocol):
         """Stage the changes of an account loaded in this unit of work."""
         ...
 
+    def within(self, region: RegionCode) -> list[StaffAccount]:
+        """The active accounts of `region` and the regions inside it, by login name."""
+        ...
+
 
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str:

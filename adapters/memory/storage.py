@@ -263,6 +263,10 @@ class InMemoryStaffRepository(_Repository[StaffAccount]):
     def __init__(self, store: InMemoryStore) -> None:
         super().__init__("staff", store, store.staff)
 
+    def within(self, region: RegionCode) -> list[StaffAccount]:
+        found = (a for a in self._current() if a.active and a.region.is_within(region))
+        return copy.deepcopy(sorted(found, key=lambda a: a.id))
+
 
 class InMemoryAuditLog:
     """One unit of work's staged audit entries, appended to the store at commit."""

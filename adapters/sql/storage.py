@@ -517,6 +517,11 @@ class SqlStaffRepository(_SqlRepository[StaffAccount]):
     kind, table, cls = "staff", staff, StaffAccount
     records_history = False  # logins and refusals are audit entries instead
 
+    def within(self, region: RegionCode) -> list[StaffAccount]:
+        found = self._select(within_region(staff, region.code), staff.c.is_active == true())
+        mine = (a for a in found if a.active and a.region.is_within(region))
+        return sorted(mine, key=lambda a: a.id)
+
     def _columns(self, account: StaffAccount) -> dict[str, Any]:
         return {"region": account.region.code, "is_active": account.active}
 

@@ -16,7 +16,20 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, Tag
 from litestar.params import QueryParameter
 
-from entrypoints.api import auth, cases, consultations, demo, documents, public, scenarios
+from entrypoints.api import (
+    auth,
+    cases,
+    complaints,
+    consultations,
+    deadlines,
+    demo,
+    documents,
+    public,
+    scenarios,
+    statistics,
+    supervision,
+    training,
+)
 from entrypoints.api.idempotency import idempotency_middleware
 from entrypoints.api.problems import EXCEPTION_HANDLERS
 from entrypoints.api.services import ApiServices
@@ -29,7 +42,17 @@ VERSION = "1.0.0"
 def create_app(services: ApiServices, *, debug: bool = False) -> Litestar:
     """The HTTP API over `services`; a demo clock in them adds the demo clock route."""
     security = auth.Security(services)
-    protected = [auth.router(security), cases.router(), scenarios.router(), consultations.router()]
+    protected = [
+        auth.router(security),
+        cases.router(),
+        scenarios.router(),
+        consultations.router(),
+        deadlines.router(),
+        complaints.router(),
+        supervision.router(),
+        training.router(),
+        statistics.router(),
+    ]
     if services.demo_clock is not None:
         protected.append(demo.router())
     for router in protected:
@@ -83,6 +106,11 @@ def _openapi() -> OpenAPIConfig:
             Tag(name="案件"),
             Tag(name="联办"),
             Tag(name="咨询"),
+            Tag(name="办理时限", description="R13"),
+            Tag(name="投诉举报", description="R10、R15"),
+            Tag(name="监督检查", description="抽查与推诿记录（R10、R15）"),
+            Tag(name="培训", description="R14"),
+            Tag(name="统计"),
         ],
         components=Components(),
         use_handler_docstrings=False,

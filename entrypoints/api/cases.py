@@ -212,7 +212,7 @@ class ResidentIdOut(Struct, kw_only=True):
     resident_id_masked: str
 
 
-def _event_out(result: CaseEventResult) -> CaseEventOut:
+def event_out(result: CaseEventResult) -> CaseEventOut:
     e = result.event
     return CaseEventOut(
         case=case_summary(result.case),
@@ -418,7 +418,7 @@ def take_step(
         expected_version=data.expected_version,
         particulars=to_particulars(data.particulars),
     )
-    return _event_out(apply_case_event(services.deps, request.user, command))
+    return event_out(apply_case_event(services.deps, request.user, command))
 
 
 @post(
@@ -438,7 +438,7 @@ def assess(
     result = record_assessment(
         services.deps, request.user, case_id, level=data.level, assessors=tuple(data.assessors)
     )
-    return _event_out(result)
+    return event_out(result)
 
 
 @post(
@@ -458,7 +458,7 @@ def dispute(
     result = record_dispute(
         services.deps, request.user, case_id, evidence=tuple(data.evidence), note=data.note
     )
-    return _event_out(result)
+    return event_out(result)
 
 
 @get(

@@ -23,7 +23,15 @@ from domain.services import Channel, Service
 from entrypoints.api.idempotency import IdempotencyKeyHeader
 from entrypoints.api.problems import responses
 from entrypoints.api.services import Services
-from entrypoints.api.wire import Notice, OfficerId, RegionText, notice
+from entrypoints.api.wire import (
+    Notice,
+    OptionalOfficerId,
+    RegionText,
+    TransferOut,
+    UnitText,
+    notice,
+    transfer_out,
+)
 
 ConsultationPath = Annotated[
     str, PathParameter(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")
@@ -39,19 +47,15 @@ class ConsultationIn(Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class TransferIn(Struct, kw_only=True, forbid_unknown_fields=True):
-    to_officer: OfficerId
+    """To an officer, a unit (`370102/human_resources`) or both, with the reason (R10)."""
+
+    to_officer: OptionalOfficerId = ""
+    to_unit: UnitText = ""
     reason: Annotated[str, Meta(min_length=1, max_length=200)]
 
 
 class AnswerIn(Struct, kw_only=True, forbid_unknown_fields=True):
     answer: Annotated[str, Meta(min_length=1, max_length=2000)]
-
-
-class TransferOut(Struct, kw_only=True):
-    at: datetime
-    from_officer: str
-    to_officer: str
-    reason: str
 
 
 class AnswerOut(Struct, kw_only=True):
@@ -68,8 +72,9 @@ class ConsultationOut(Struct, kw_only=True):
     service: Service | None
     asker_name: str
     received_at: datetime
-    first_responder: str
+    first_responder: str  # R10: kept on the record through every transfer
     responsible: str
+    unit: str | None  # the unit holding it now
     open: bool
     transfers: list[TransferOut]
     answer: AnswerOut | None
@@ -92,13 +97,9 @@ def consultation_out(value: Consultation) -> ConsultationOut:
         received_at=value.received_at,
         first_responder=value.first_responder,
         responsible=value.responsible,
+        unit=value.unit.code if value.unit is not None else None,
         open=value.is_open,
-        transfers=[
-            TransferOut(
-                at=t.at, from_officer=t.from_officer, to_officer=t.to_officer, reason=t.reason
-            )
-            for t in value.transfers
-        ],
+        transfers=[transfer_out(t) for t in value.transfers],
         answer=None
         if answer is None
         else AnswerOut(at=answer.at, officer=answer.officer, text=answer.text),
@@ -137,7 +138,7 @@ def record(
     "/consultations/{consultation_id:str}/transfer",
     status_code=200,
     sync_to_thread=True,
-    summary="转交咨询（首问人员保留在记录中）",
+    summary="转交咨询至工作人员或单位（首问人员保留在记录中）",
     responses=responses(401, 403, 404, 409),
 )
 def transfer(
@@ -147,7 +148,9 @@ def transfer(
     services: Services,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> ConsultationOut:
-    command = TransferConsultation(consultation_id, data.to_officer, data.reason)
+    command = TransferConsultation(
+        consultation_id, data.to_officer, data.reason, to_unit=data.to_unit
+    )
     return consultation_out(transfer_consultation(services.deps, request.user, command))
 
 

@@ -270,7 +270,15 @@ def _unexpected(error: BaseException) -> Problem:
     return problem(500, "internal_error", "服务器内部错误", detail, correlation_id=correlation)
 
 
-_KINDS = {"case": "案件", "scenario": "联办", "consultation": "咨询", "staff": "账号"}
+_KINDS = {
+    "case": "案件",
+    "scenario": "联办",
+    "consultation": "咨询",
+    "staff": "账号",
+    "complaint": "投诉举报",
+    "spot_check": "抽查",
+    "training_session": "培训",
+}
 
 
 def _kind(kind: str) -> str:

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from msgspec import Meta, Struct
 
 from domain.benefits import BenefitDecision, ComputationLine, SubsidyAmount
-from domain.cases import STATE_LABELS, Case
+from domain.cases import STATE_LABELS, Case, Transfer
 from domain.deadlines import Deadline, StageDeadline
 from domain.decision_notices import DecisionNotice
 from domain.eligibility import Proposal
@@ -49,6 +49,14 @@ RuleId = Annotated[str, Meta(pattern=r"^([RP][0-9]{1,2})?$", max_length=3)]
 ApplicationChannel = Literal["window", "phone", "online_portal", "app", "letter"]
 Materials = Annotated[list[Code], Meta(max_length=50)]
 CaseId = Annotated[str, Meta(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
+UnitText = Annotated[
+    str,
+    Meta(
+        pattern=r"^([0-9]{2,12}/(civil_affairs|human_resources))?$",
+        max_length=40,
+        description="接收单位：区划代码/部门，如 370102/human_resources",
+    ),
+]
 
 _ID_LIKE = re.compile(r"(?<![0-9])[0-9]{6}(?:18|19|20)[0-9]{9}[0-9Xx](?![0-9])")
 
@@ -208,6 +216,28 @@ class ProposalOut(Struct, kw_only=True):
     category: str | None
     note: str
     findings: list[Finding]
+
+
+class TransferOut(Struct, kw_only=True):
+    """A hand-over (R10): to an officer, a unit or both, with the reason."""
+
+    at: datetime
+    from_officer: str
+    to_officer: str
+    from_unit: str | None
+    to_unit: str | None
+    reason: str
+
+
+def transfer_out(value: Transfer) -> TransferOut:
+    return TransferOut(
+        at=value.at,
+        from_officer=value.from_officer,
+        to_officer=value.to_officer,
+        from_unit=value.from_unit.code if value.from_unit is not None else None,
+        to_unit=value.to_unit.code if value.to_unit is not None else None,
+        reason=mask_id_like(value.reason),
+    )
 
 
 def case_summary(case: Case) -> CaseSummary:

@@ -27,7 +27,7 @@ from ports.errors import ConcurrencyConflict, NotFound
 from ports.idempotency import IdempotencyStore, StoredResponse
 from ports.staff import StaffAccount
 from ports.storage import UnitOfWork
-from tests.factories import T0, TOWNSHIP, resident_id
+from tests.factories import COUNTY, OTHER_TOWNSHIP, T0, TOWNSHIP, resident_id
 from tests.sql_support import DATA_KEY, storage_for
 
 LATER = T0 + timedelta(hours=1)
@@ -102,6 +102,22 @@ class StaffAndAuditContract(ABC):
 
             with pytest.raises(ConcurrencyConflict):
                 second.commit()
+
+    def test_the_accounts_of_a_region_are_its_own_and_those_below_it_active_by_name(self):
+        with self.make_uow() as uow:
+            uow.staff.add(account("reviewer-2"))
+            uow.staff.add(account("clerk-1"))
+            uow.staff.add(StaffAccount("county-1", "王", [Role.SUPERVISOR], COUNTY, "h"))
+            uow.staff.add(StaffAccount("other-1", "李", [Role.REVIEWER], OTHER_TOWNSHIP, "h"))
+            uow.staff.add(StaffAccount("gone-1", "赵", [Role.REVIEWER], TOWNSHIP, "h", False))
+            uow.commit()
+
+        with self.make_uow() as uow:
+            township = [a.id for a in uow.staff.within(TOWNSHIP)]
+            county = [a.id for a in uow.staff.within(COUNTY)]
+
+        assert township == ["clerk-1", "reviewer-2"]
+        assert county == ["clerk-1", "county-1", "other-1", "reviewer-2"]
 
     def test_an_audit_entry_is_written_with_its_unit_of_work(self):
         with self.make_uow() as uow:
