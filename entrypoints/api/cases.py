@@ -59,6 +59,7 @@ from entrypoints.api.wire import (
     case_summary,
     deadline,
     decision,
+    mask_id_like,
     notice,
     proposal,
     stage_deadline,
@@ -128,6 +129,14 @@ class TimelineEntry(Struct, kw_only=True):
     facts: dict[str, str]
 
 
+class ExtensionOut(Struct, kw_only=True):
+    at: datetime
+    working_days: int
+    reason: str
+    approved_by: str
+    note: str
+
+
 class HoldOut(Struct, kw_only=True):
     rule: str
     reason: str
@@ -155,6 +164,9 @@ class CaseDetail(Struct, kw_only=True):
     benefit: Benefit | None
     decided: bool
     category: str
+    review_of: str | None  # R15: the closed case this one reviews after a complaint
+    reviews: list[str]  # R15: the review cases opened for this one
+    extensions: list[ExtensionOut]  # R13: each approved extension of the time limit
 
 
 class CaseEventIn(Struct, kw_only=True, forbid_unknown_fields=True):
@@ -273,6 +285,18 @@ def case_detail(view: CaseView) -> CaseDetail:
         benefit=benefit(case.benefit),
         decided=view.decision is not None,
         category=case.category,
+        review_of=case.review_of,
+        reviews=list(case.reviews),
+        extensions=[
+            ExtensionOut(
+                at=e.at,
+                working_days=e.working_days,
+                reason=mask_id_like(e.reason),
+                approved_by=e.approved_by,
+                note=mask_id_like(e.note),
+            )
+            for e in case.extensions
+        ],
     )
 
 

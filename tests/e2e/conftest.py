@@ -26,6 +26,7 @@ from adapters.memory.storage import InMemoryStore
 from adapters.passwords import Argon2PasswordHasher
 from application.staff import CreateStaffAccount, seed_staff_account
 from domain.actors import Role
+from domain.policy import Policy
 from entrypoints.api import ApiServices, ApiSettings, create_app
 from entrypoints.bootstrap import bootstrap_in_memory
 from tests.e2e import p12
@@ -44,7 +45,13 @@ def staff_id(role: Role, region: str) -> str:
 class Api:
     """The app with its store, registries and clock, and a client that keeps tokens."""
 
-    def __init__(self, *, settings: ApiSettings | None = None, demo: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        settings: ApiSettings | None = None,
+        demo: bool = False,
+        policy: Policy | None = None,
+    ) -> None:
         self.clock = FixedClock(T0)
         self.demo_clock = OffsetClock(self.clock) if demo else None
         clock = self.demo_clock or self.clock
@@ -59,6 +66,7 @@ class Api:
             platform=self.platform,
             unemployment=self.unemployment,
             disability=self.disability,
+            policy=policy,
         )
         self.services = ApiServices(
             deps=self.deps,

@@ -31,8 +31,8 @@ from application.consultations import record_consultation
 from application.intake import submit_application
 from application.spot_checks import draw_sample
 from application.training import record_training_session
-from domain.complaints import ComplaintKind
 from domain.actors import Actor, Role
+from domain.complaints import ComplaintKind
 from domain.regions import RegionCode
 from domain.services import Service
 from tests.e2e.conftest import Api, ScannedClient
