@@ -77,6 +77,7 @@ from application.training import (
     record_attendance,
     record_training_session,
     training_of,
+    untrained_in_jurisdiction,
     untrained_staff,
 )
 
@@ -143,5 +144,6 @@ __all__ = [
     "training_of",
     "transfer_complaint",
     "transfer_consultation",
+    "untrained_in_jurisdiction",
     "untrained_staff",
 ]

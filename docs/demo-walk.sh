@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A dibao application from intake to the granted benefit, against `./dev start`.
+# A dibao application from intake to the granted benefit, then a supervisor's look at it,
+# against `./dev start`.
 # The README walks through the same steps; tests/e2e/test_serve_demo.py runs this file.
 set -euo pipefail
 API=${API:-http://127.0.0.1:8000/api/v1}
@@ -43,3 +44,18 @@ step "$APPROVER" "$CASE" grant
 curl -sf "$API/cases/$CASE" -H "Authorization: Bearer $APPROVER" \
     | json 'd["case"]["state"], d["benefit"]["amount_text"]'
 curl -sf "$API/cases/$CASE/decision" -H "Authorization: Bearer $APPROVER" | json 'd["title"]'
+
+# 5. The county supervisor: what is due by region, service and officer (R13); a spot
+#    check of the decided dibao cases, drawn with a recorded seed, and its audit, which
+#    redraws it from that seed (R15); the month's statistics as CSV.
+SUPERVISOR=$(login supervisor)
+curl -sf "$API/deadlines/counts" -H "Authorization: Bearer $SUPERVISOR" | json '"counts", len(d)'
+CHECK=$(post "$SUPERVISOR" /spot-checks '{"region": "370102", "service": "dibao",
+  "decided_from": "2020-01-01", "decided_to": "2099-12-31", "size": 1}')
+CHECK_ID=$(echo "$CHECK" | json 'd["id"]')
+echo "$CHECK" | json '"seed", d["seed"], "sample", d["sample"]'
+curl -sf "$API/spot-checks/$CHECK_ID/audit" -H "Authorization: Bearer $SUPERVISOR" \
+    | json '"audit", d["sample_reproduced"]'
+MONTH=$(curl -sf "$API/cases/$CASE" -H "Authorization: Bearer $SUPERVISOR" | json 'd["timeline"][-1]["at"][:7]')
+curl -sf "$API/statistics.csv?first_month=$MONTH&last_month=$MONTH&service=dibao" \
+    -H "Authorization: Bearer $SUPERVISOR" | python3 -c 'import sys; print("csv rows", len(sys.stdin.readlines()) - 1)'

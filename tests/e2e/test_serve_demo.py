@@ -7,6 +7,7 @@ start), driven with httpx and with the README's curl walk (`docs/demo-walk.sh`).
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -16,12 +17,13 @@ import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
+from adapters.clock import china_timezone
 from tests.e2e import p12
 from tests.factories import resident_id
 
@@ -113,6 +115,9 @@ def test_the_readme_walk_takes_a_dibao_case_to_its_granted_benefit(server):
 
     assert done.returncode == 0, done.stderr
     assert "benefit_granted 1100.00元" in done.stdout
+    # The supervisor's steps (R13, R15): the spot check's audit redraws its sample.
+    assert "audit True" in done.stdout
+    assert re.search(r"^csv rows [1-9]", done.stdout, re.MULTILINE)
 
 
 def test_fifty_identical_posts_with_one_key_open_exactly_one_case(server):
@@ -184,3 +189,51 @@ def test_a_refusal_on_the_sql_storage_is_an_audit_entry_of_the_intact_chain(serv
     assert answer.status_code == 403
     assert rows == [("clerk", "access_refused", "refused", "role_not_allowed")]
     assert verified.returncode == 0, verified.stdout
+
+
+def test_a_complaint_moves_through_its_machine_on_the_sql_storage(server):
+    """R10, R15 on SQLite: recorded by the clerk, transferred to the county, closed by the
+    supervisor with the complainant's response; the first responder stays on it."""
+    clerk, supervisor = token(server, "clerk"), token(server, "supervisor")
+    body = {
+        "kind": "report",
+        "summary": "有人冒领补贴",
+        "region": "370102001",
+        "channel": "letter",
+    }
+    recorded = httpx.post(f"{server.api}/complaints", json=body, headers=clerk).json()
+    path = f"{server.api}/complaints/{recorded['id']}"
+    moved = {"to_unit": "370102/civil_affairs", "reason": "涉及县级"}
+    httpx.post(f"{path}/transfer", json=moved, headers=clerk).raise_for_status()
+    for event in (
+        {"event": "verify", "text": "不属实", "substantiated": False},
+        {"event": "answer", "text": "已书面答复"},
+        {"event": "close", "satisfaction": "unreachable"},
+    ):
+        httpx.post(f"{path}/events", json=event, headers=supervisor).raise_for_status()
+
+    stored = httpx.get(path, headers=supervisor).json()
+
+    assert (stored["state"], stored["region"], stored["first_responder"]) == (
+        "closed",
+        "370102",
+        "clerk",
+    )
+    assert stored["response"]["satisfaction"] == "unreachable"
+
+
+def test_the_untrained_list_reads_the_staff_accounts_of_the_sql_storage(server):
+    """R14 on SQLite: every demo account of the county, less the one who attended."""
+    supervisor = token(server, "supervisor")
+    today = datetime.now(china_timezone()).date()  # the server's day, or before it
+    session = {"title": "业务培训", "region": "370102", "held_on": today.isoformat(), "hours": 2}
+    held = httpx.post(f"{server.api}/training/sessions", json=session, headers=supervisor)
+    attendance = {"staff_id": "reviewer", "name": "陈刚"}
+    path = f"{server.api}/training/sessions/{held.json()['id']}/attendance"
+    httpx.post(path, json=attendance, headers=supervisor).raise_for_status()
+
+    query = f"year={today.year}"
+    found = httpx.get(f"{server.api}/training/untrained?{query}", headers=supervisor).json()
+
+    expected = ["admin", "approver", "assessor", "auditor", "clerk", "hr", "supervisor"]
+    assert [s["id"] for s in found] == expected
