@@ -277,9 +277,7 @@ def get_complaint(deps: Dependencies, actor: Actor, complaint_id: str) -> Compla
     with deps.uow() as uow:
         complaint = uow.complaints.get(complaint_id)
     _ensure_may_read(deps, actor, complaint)
-    return ComplaintView(
-        complaint, complaint_deadline_now(deps, complaint), machine.allowed_events(complaint)
-    )
+    return complaint_view(deps, complaint)
 
 
 def list_complaints(deps: Dependencies, actor: Actor, query: RecordQuery) -> list[ComplaintView]:
@@ -291,9 +289,7 @@ def list_complaints(deps: Dependencies, actor: Actor, query: RecordQuery) -> lis
     )
     with deps.uow() as uow:
         found = uow.complaints.find(evolve(query, within=within))
-    return [
-        ComplaintView(c, complaint_deadline_now(deps, c), machine.allowed_events(c)) for c in found
-    ]
+    return [complaint_view(deps, c) for c in found]
 
 
 def bounced_records(
@@ -319,6 +315,13 @@ def bounced_records(
         if bounce is not None:
             found.append(_bounced(record, bounce))
     return sorted(found, key=lambda b: (b.received_at, b.record_id))
+
+
+def complaint_view(deps: Dependencies, complaint: Complaint) -> ComplaintView:
+    """A complaint as its handler reads it now: its deadline and the events allowed."""
+    return ComplaintView(
+        complaint, complaint_deadline_now(deps, complaint), machine.allowed_events(complaint)
+    )
 
 
 def complaint_deadline_now(deps: Dependencies, complaint: Complaint) -> Deadline | None:

@@ -270,8 +270,8 @@ def case_detail(view: CaseView) -> CaseDetail:
                 to_state=t.to_state,
                 to_label=t.to_label,
                 rule=t.rule,
-                reason=t.reason,
-                note=t.note,
+                reason=mask_id_like(t.reason),  # an extension's reason is free text
+                note=mask_id_like(t.note),
                 facts=dict(t.facts),
             )
             for t in view.timeline

@@ -22,7 +22,7 @@ from application.commands import (
 from application.complaints import (
     ComplaintView,
     apply_complaint_event,
-    complaint_deadline_now,
+    complaint_view,
     get_complaint,
     list_complaints,
     record_complaint,
@@ -254,12 +254,8 @@ def complaint_out(view: ComplaintView) -> ComplaintOut:
 
 
 def _viewed(services: Services, complaint: Complaint) -> ComplaintOut:
-    view = ComplaintView(
-        complaint,
-        complaint_deadline_now(services.deps, complaint),
-        machine.allowed_events(complaint),
-    )
-    return complaint_out(view)
+    """The answer to a step: the complaint as it stands after it (not a second read)."""
+    return complaint_out(complaint_view(services.deps, complaint))
 
 
 # -- handlers --
