@@ -7,8 +7,8 @@
 Each module `bench/<name>.py` exposes `run(quick) -> list[Row]`. The runner imports them
 by name, runs them in the order below, prints the table and writes `<date>.md` and
 `<date>.json` (see `bench.report`). A benchmark that fails is reported on stderr and the
-others still run; the exit status is then 1 (a module not in the checkout is skipped and
-named). Nothing here asserts a speed.
+others still run; the exit status is then 1 (a module not in the checkout, or without
+`run`, is skipped and named). Nothing here asserts a speed.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def selected(only: str | None) -> tuple[str, ...]:
 
 
 class Missing(Exception):
-    """The benchmark's module is not in this checkout (yet)."""
+    """The benchmark's module is not in this checkout (yet), or has no `run` yet."""
 
 
 def run_one(name: str, quick: bool) -> list[Row]:
@@ -56,6 +56,8 @@ def run_one(name: str, quick: bool) -> list[Row]:
         if error.name == f"bench.{name}":
             raise Missing(name) from error
         raise
+    if not hasattr(module, "run"):
+        raise Missing(name)
     rows: list[Row] = module.run(quick)
     return rows
 
@@ -77,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             found = run_one(name, options.quick)
         except Missing:
-            print(f"   bench/{name}.py is not in this checkout: skipped", file=sys.stderr)
+            print(f"   no bench/{name}.py with a run() in this checkout: skipped", file=sys.stderr)
             missing.append(name)
             continue
         except Exception:
