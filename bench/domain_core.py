@@ -189,7 +189,7 @@ class _Sizes:
     rounds: int
 
 
-FULL = _Sizes(repeats=5, rounds=7)
+FULL = _Sizes(repeats=3, rounds=5)
 QUICK = _Sizes(repeats=1, rounds=3)
 
 

@@ -350,9 +350,9 @@ class _Sizes:
 
 
 FULL = _Sizes(
-    cases=200, loads=2000, rounds=7, intakes=300, sql_intakes=150, profiled=200, profiles=3
+    cases=200, loads=500, rounds=5, intakes=200, sql_intakes=100, profiled=200, profiles=3
 )
-QUICK = _Sizes(cases=30, loads=300, rounds=3, intakes=40, sql_intakes=20, profiled=30, profiles=1)
+QUICK = _Sizes(cases=30, loads=100, rounds=3, intakes=40, sql_intakes=20, profiled=30, profiles=1)
 
 
 def run(quick: bool, sizes: _Sizes | None = None) -> list[Row]:

@@ -47,7 +47,7 @@ class _Sizes:
     rounds: int
 
 
-FULL = _Sizes(transactions=400, rounds=7)
+FULL = _Sizes(transactions=300, rounds=5)
 QUICK = _Sizes(transactions=40, rounds=3)
 
 
