@@ -8,7 +8,8 @@ rules and raise `RuleRefused` naming the rule; an event the state does not allow
 `IllegalTransition`. Either way the case is unchanged.
 
 Machines are built only when an event is applied, bound to the case (its `state` field),
-so a case loaded from storage continues from its stored state. No callback does I/O and
+so a case loaded from storage continues from its stored state; one machine per case type
+is built once and bound to each case in turn (`domain.machines`). No callback does I/O and
 none is `async`, so python-statemachine runs its synchronous engine.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import types
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -24,6 +26,7 @@ from statemachine import Event, State, StateChart
 from statemachine.exceptions import TransitionNotAllowed
 
 from domain import cases as c
+from domain import machines
 from domain.actors import Actor, Role
 from domain.benefits import BenefitParameters, SelfCareItems, SubsidyAmount, mzt_level
 from domain.cases import (
@@ -535,10 +538,14 @@ class CaseMachine(StateChart[Case]):
     _benefit: Benefit | None
 
     def __init__(self, case: Case) -> None:
+        self.reset()
+        super().__init__(model=case, state_field="state")
+
+    def reset(self) -> None:
+        """Forget the previous use's scratch fields (`domain.machines` binds it anew)."""
         self._facts = {}
         self._decision = {}
         self._benefit = None
-        super().__init__(model=case, state_field="state")
 
 
 UNTRAINED_CODE = "untrained_staff"
@@ -769,18 +776,24 @@ def ensure_permitted(case: Case, event: str, step: Step, rules: CaseRules) -> No
     """
     if event not in allowed_events(case):
         _illegal(case, event)
-    MACHINES[case.service](case).role_allowed(event, step, rules)
+    with _machine_of(case) as machine:
+        machine.role_allowed(event, step, rules)
+
+
+def _machine_of(case: Case) -> AbstractContextManager[CaseMachine]:
+    """The case type's machine, bound to the case for one use (built once, reused)."""
+    return machines.lent(case.service, MACHINES[case.service], case, initial=c.RECEIVED)
 
 
 def apply(case: Case, event: str, step: Step, rules: CaseRules) -> CaseEvent:
     """Apply one lifecycle event; returns the recorded event or raises, changing nothing."""
     if event not in event_names(case.service):
         _illegal(case, event)
-    machine = MACHINES[case.service](case)
-    try:
-        machine.send(event, step=step, rules=rules)
-    except TransitionNotAllowed:
-        _illegal(case, event)
+    with _machine_of(case) as machine:
+        try:
+            machine.send(event, step=step, rules=rules)
+        except TransitionNotAllowed:
+            _illegal(case, event)
     return case.events[-1]
 
 

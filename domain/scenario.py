@@ -14,6 +14,7 @@ it records, so every branch ending is explained in the scenario's history.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from statemachine import State, StateChart
 from statemachine.exceptions import TransitionNotAllowed
 from statemachine.orderedset import OrderedSet
 
+from domain import machines
 from domain.ages import age_on
 from domain.benefits import KEEP_ELDERLY_NURSING, choose_nursing_subsidy
 from domain.cases import Applicant, Hold
@@ -412,10 +414,17 @@ class JointScenario(StateChart[Scenario]):
     refused_recently = checking_history.to(not_accepted, on="not_accept_within_wait")
     done_state_in_progress = in_progress.to(completed)
 
+    commands: list[Command]
+    entered: list[str]
+
     def __init__(self, scenario: Scenario) -> None:
-        self.commands: list[Command] = []
-        self.entered: list[str] = []
+        self.reset()
         super().__init__(model=scenario, state_field="state")
+
+    def reset(self) -> None:
+        """Forget the previous use's commands and entered states (`domain.machines`)."""
+        self.commands = []
+        self.entered = []
 
     def on_enter_state(self, target: State) -> None:
         self.entered.append(str(target.id))
@@ -542,8 +551,14 @@ def start(scenario: Scenario) -> tuple[Command, ...]:
     """Put a new scenario in its initial state and ask for the history check (R6)."""
     if scenario.state is not None:
         return ()
-    JointScenario(scenario)
+    with _machine_of(scenario) as machine:
+        machine.activate_initial_state()
     return (CheckHistory(),)
+
+
+def _machine_of(scenario: Scenario) -> AbstractContextManager[JointScenario]:
+    """The chart bound to the scenario for one use (built once, reused)."""
+    return machines.lent(JointScenario, JointScenario, scenario, initial="checking_history")
 
 
 def react(
@@ -551,21 +566,22 @@ def react(
 ) -> tuple[Command, ...]:
     """Feed one fact to the scenario; record the moves and return the commands to run."""
     before = scenario.configuration
-    machine = JointScenario(scenario)
     if event not in scenario_events():
         _illegal(scenario, event)
-    try:
-        machine.send(event, on=at.date(), age_rule=age_rule)
-    except TransitionNotAllowed:
-        _illegal(scenario, event)
-    commands = tuple(machine.commands)
+    with _machine_of(scenario) as machine:
+        try:
+            machine.send(event, on=at.date(), age_rule=age_rule)
+        except TransitionNotAllowed:
+            _illegal(scenario, event)
+        commands = tuple(machine.commands)
+        entered = list(machine.entered)
     scenario.events.append(
         ScenarioEvent(
             scenario_id=scenario.id,
             seq=len(scenario.events) + 1,
             event=event,
             at=at,
-            moves=_moves(before, machine.entered, event),
+            moves=_moves(before, entered, event),
             commands=commands,
         )
     )
@@ -596,8 +612,8 @@ def allowed_facts(scenario: Scenario) -> tuple[str, ...]:
 
     The age rule only chooses between two moves of `dibao_granted`, so any rule will do.
     """
-    machine = JointScenario(scenario)
-    enabled = machine.enabled_events(on=scenario.started_at.date(), age_rule=AgeRule())
+    with _machine_of(scenario) as machine:
+        enabled = machine.enabled_events(on=scenario.started_at.date(), age_rule=AgeRule())
     return tuple(dict.fromkeys(str(e) for e in enabled if not str(e).startswith("done")))
 
 

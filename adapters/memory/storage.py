@@ -20,7 +20,6 @@ given none matches no case on `due_by`, as the SQL column is empty without one.
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
 from adapters.memory.outbox import InMemoryOutbox, InMemoryOutboxStore
+from adapters.memory.snapshot import snapshot
 from domain.cases import Case
 from domain.complaints import Complaint
 from domain.identity import ResidentId
@@ -104,23 +104,23 @@ class _Repository(Generic[A]):
     def add(self, aggregate: A) -> None:
         if aggregate.id in self._staged:
             raise ConcurrencyConflict(self._kind, aggregate.id, 0)
-        self._staged[aggregate.id] = _Staged(copy.deepcopy(aggregate), aggregate, 0, True)
+        self._staged[aggregate.id] = _Staged(snapshot(aggregate), aggregate, 0, True)
 
     def get(self, record_id: str) -> A:
         staged = self._staged.get(record_id)
         if staged is not None:
-            return copy.deepcopy(staged.snapshot)
+            return snapshot(staged.snapshot)
         with self._store.lock:
             stored = self._committed.get(record_id)
             if stored is None:
                 raise NotFound(self._kind, record_id)
-            return copy.deepcopy(stored)
+            return snapshot(stored)
 
     def save(self, aggregate: A) -> None:
         previous = self._staged.get(aggregate.id)
         is_new = previous is not None and previous.is_new
         self._staged[aggregate.id] = _Staged(
-            copy.deepcopy(aggregate), aggregate, aggregate.version, is_new
+            snapshot(aggregate), aggregate, aggregate.version, is_new
         )
 
     def _current(self) -> list[A]:
@@ -168,13 +168,13 @@ class InMemoryCaseRepository(_Repository[Case]):
 
     def of_person(self, person: ResidentId) -> list[Case]:
         mine = _ordered(c for c in self._current() if c.applicant.resident_id == person)
-        return copy.deepcopy(mine)
+        return snapshot(mine)
 
     def find(self, query: CaseQuery) -> list[Case]:
         matching = _ordered(
             c for c in self._current() if _matches(c, query) and self._due_by(c, query)
         )
-        return copy.deepcopy(matching[query.offset : query.offset + query.limit])
+        return snapshot(matching[query.offset : query.offset + query.limit])
 
     def _due_by(self, case: Case, query: CaseQuery) -> bool:
         if query.due_by is None:
@@ -205,7 +205,7 @@ class InMemoryScenarioRepository(_Repository[Scenario]):
 
     def unfinished(self) -> list[Scenario]:
         unfinished = (s for s in self._current() if not s.is_finished)
-        return copy.deepcopy(sorted(unfinished, key=lambda s: (s.started_at, s.id)))
+        return snapshot(sorted(unfinished, key=lambda s: (s.started_at, s.id)))
 
 
 class InMemoryConsultationRepository(_Repository[Consultation]):
@@ -217,7 +217,7 @@ class InMemoryConsultationRepository(_Repository[Consultation]):
             (c for c in self._current() if _record_matches(c, query)),
             key=lambda c: (c.received_at, c.id),
         )
-        return copy.deepcopy(found[query.offset : query.offset + query.limit])
+        return snapshot(found[query.offset : query.offset + query.limit])
 
 
 class InMemoryComplaintRepository(_Repository[Complaint]):
@@ -235,7 +235,7 @@ class InMemoryComplaintRepository(_Repository[Complaint]):
             ),
             key=lambda c: (c.received_at, c.id),
         )
-        return copy.deepcopy(found[query.offset : query.offset + query.limit])
+        return snapshot(found[query.offset : query.offset + query.limit])
 
 
 class InMemorySpotCheckRepository(_Repository[SpotCheck]):
@@ -244,7 +244,7 @@ class InMemorySpotCheckRepository(_Repository[SpotCheck]):
 
     def within(self, region: RegionCode) -> list[SpotCheck]:
         found = (c for c in self._current() if c.region.is_within(region))
-        return copy.deepcopy(sorted(found, key=lambda c: (c.drawn_at, c.id)))
+        return snapshot(sorted(found, key=lambda c: (c.drawn_at, c.id)))
 
 
 class InMemoryTrainingRepository(_Repository[TrainingSession]):
@@ -256,7 +256,7 @@ class InMemoryTrainingRepository(_Repository[TrainingSession]):
 
     def held_in(self, year: int) -> list[TrainingSession]:
         found = (s for s in self._current() if s.held_on.year == year)
-        return copy.deepcopy(sorted(found, key=lambda s: (s.held_on, s.id)))
+        return snapshot(sorted(found, key=lambda s: (s.held_on, s.id)))
 
 
 class InMemoryStaffRepository(_Repository[StaffAccount]):
