@@ -18,6 +18,7 @@ import argparse
 import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import msgspec
 import uvicorn
@@ -27,10 +28,12 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, Session, SQLModel
 
 from adapters.sql.database import SqlDatabase
-from entrypoints.serve import UVICORN_OPTIONS
 
 ROWS_PATH = "/rows"
 HEALTH_PATH = "/health"
+# `jiuzhu serve`'s options (entrypoints.serve.UVICORN_OPTIONS, a test keeps them equal),
+# written out so that this process does not import the product and its memory.
+UVICORN_OPTIONS: dict[str, Any] = {"log_level": "info", "server_header": False}
 
 
 class _Base(SQLModel, registry=registry()):
