@@ -31,9 +31,10 @@ import time
 from collections.abc import Callable
 from contextlib import ExitStack, suppress
 from pathlib import Path
+from typing import Any
 
 import psutil
-from attrs import define, evolve, frozen
+from attrs import define, evolve, field, frozen
 from sqlalchemy.engine import make_url
 
 from bench.http_intake import (
@@ -129,6 +130,10 @@ def copy_sqlite(source: str, target: Path) -> str:
     return f"sqlite:///{target}"
 
 
+def _sides() -> dict[str, list[Any]]:
+    return {"subject": [], "baseline": []}
+
+
 @define
 class ApiMemory:
     product: Product
@@ -136,7 +141,7 @@ class ApiMemory:
     sizes: MemorySizes
     folder: Path
     numbers: Callable[[int], int]
-    high_water: dict[str, list[float]]
+    high_water: dict[str, list[float]] = field(factory=_sides)
     runs: int = 0
 
     def product_peak(self) -> float:
@@ -176,9 +181,9 @@ class WorkerMemory:
     empty_url: str
     registries_url: str
     folder: Path
-    delivered: dict[str, list[int]]
-    seconds: dict[str, list[float]]
-    high_water: dict[str, list[float]]
+    delivered: dict[str, list[int]] = field(factory=_sides)
+    seconds: dict[str, list[float]] = field(factory=_sides)
+    high_water: dict[str, list[float]] = field(factory=_sides)
     runs: int = 0
 
     def with_backlog(self) -> float:
@@ -251,9 +256,7 @@ def _medians(values: dict[str, list[float]], name: str) -> dict[str, float | str
 
 def api_memory(sizes: MemorySizes, folder: Path, product: Product, baseline_url: str) -> Row:
     """The API process's peak against the bare app's, a fresh server per sample."""
-    api = ApiMemory(
-        product, baseline_url, sizes, folder, applicant_numbers(), {"subject": [], "baseline": []}
-    )
+    api = ApiMemory(product, baseline_url, sizes, folder, applicant_numbers())
     row = compare(
         "memory",
         subject=(
@@ -281,16 +284,7 @@ def worker_memory(
     """`jiuzhu worker --once` on a copy of the backlog against one on an empty outbox."""
     with ExitStack() as stack:
         registries = registry_simulator(folder, stack)
-        worker = WorkerMemory(
-            environ,
-            backlog_url,
-            empty_url,
-            registries,
-            folder,
-            {"subject": [], "baseline": []},
-            {"subject": [], "baseline": []},
-            {"subject": [], "baseline": []},
-        )
+        worker = WorkerMemory(environ, backlog_url, empty_url, registries, folder)
         row = compare(
             "memory",
             subject=(

@@ -31,12 +31,7 @@ def test_the_worker_is_measured_to_its_end_on_a_copy_of_its_database(tmp_path):
     empty = memory.copy_sqlite(product.url, tmp_path / "empty.sqlite3")
     # An empty outbox calls no registry: an address nothing listens on is enough here.
     worker = memory.WorkerMemory(
-        product.environ,
-        product.url,
-        empty,
-        "http://127.0.0.1:9",
-        tmp_path,
-        *({"baseline": []} for _ in range(3)),
+        product.environ, product.url, empty, "http://127.0.0.1:9", tmp_path
     )
 
     highest = worker.empty()
