@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -30,7 +31,7 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
-from attrs import define, evolve, frozen
+from attrs import define, evolve, field, frozen
 from sqlalchemy import create_engine, text
 
 from adapters.passwords import Argon2PasswordHasher
@@ -61,10 +62,11 @@ class Sizes:
     warmup: int  # seconds of load before the first sample
     connections: int
     clerks: int  # the API allows each operator 10 requests a second (burst 120)
+    profile: bool = True  # a py-spy profile of the API on SQLite after the samples
 
 
 FULL = Sizes(rounds=5, seconds=8, warmup=2, connections=16, clerks=64)
-QUICK = Sizes(rounds=1, seconds=1, warmup=0, connections=8, clerks=16)
+QUICK = Sizes(rounds=1, seconds=1, warmup=0, connections=8, clerks=16, profile=False)
 
 
 # -- databases --
@@ -256,6 +258,21 @@ def log_in(api: str, clerks: tuple[str, ...]) -> tuple[str, ...]:
 # -- measuring --
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User and system CPU seconds of a process and its children so far (None without
+    psutil, which the `bench` extra brings)."""
+    try:
+        import psutil
+    except ImportError:
+        return None
+    try:
+        root = psutil.Process(pid)
+        family = [root, *root.children(recursive=True)]
+        return float(sum(sum(p.cpu_times()[:2]) for p in family))
+    except psutil.Error:
+        return None
+
+
 @define
 class Sampler:
     """Runs loads against one URL, each meeting new applicants, and keeps every result."""
@@ -265,7 +282,9 @@ class Sampler:
     sizes: Sizes
     numbers: Callable[[int], int]  # reserves applicant numbers: (used) -> first
     results: list[LoadResult]
+    pid: int | None = None  # the server's, to read its CPU time around each sample
     answered: int = 0  # 2xx answers of every load, warm-up included
+    cpu_ms_per_request: list[float] = field(factory=list)
 
     def load(self, seconds: int) -> LoadResult:
         first = self.numbers(0)
@@ -283,8 +302,12 @@ class Sampler:
         return result
 
     def sample(self) -> float:
+        before = cpu_seconds(self.pid) if self.pid else None
         result = self.load(self.sizes.seconds)
+        after = cpu_seconds(self.pid) if self.pid else None
         self.results.append(result)
+        if before is not None and after is not None and result.requests:
+            self.cpu_ms_per_request.append((after - before) * 1000 / result.requests)
         return result.per_second
 
 
@@ -325,8 +348,9 @@ def measure(kind: str, workers: int, sizes: Sizes, folder: Path) -> Row:
         api_server.wait_healthy()
         bare.wait_healthy()
         tokens = log_in(api_server.url + API, product.clerks)
-        ours = Sampler(f"{api_server.url}{API}/applications", tokens, sizes, numbers, [])
-        theirs = Sampler(bare.url + ROWS_PATH, tokens, sizes, numbers, [])
+        intake = f"{api_server.url}{API}/applications"
+        ours = Sampler(intake, tokens, sizes, numbers, [], api_server.pid)
+        theirs = Sampler(bare.url + ROWS_PATH, tokens, sizes, numbers, [], bare.pid)
         for sampler in (ours, theirs):
             if sizes.warmup:
                 sampler.load(sizes.warmup)
@@ -339,6 +363,9 @@ def measure(kind: str, workers: int, sizes: Sizes, folder: Path) -> Row:
             goal=GOAL,
             goal_ratio=0.5,
         )
+        profile = {}
+        if sizes.profile and kind == "sqlite":
+            profile = profiled(ours, api_server.pid, sizes)
         stored = count_rows(product_url, "SELECT count(*) FROM cases WHERE service = 'dibao'")
         answered = ours.answered
     extra: dict[str, float | str] = {
@@ -352,8 +379,124 @@ def measure(kind: str, workers: int, sizes: Sizes, folder: Path) -> Row:
         "dibao_cases_stored": float(stored),
         "applications_answered_2xx": float(answered),
         "registries": "in memory (jiuzhu serve's default)",
+        **_cpu_extra("subject", ours),
+        **_cpu_extra("baseline", theirs),
+        **profile,
     }
     return evolve(row, extra={**row.extra, **extra})
+
+
+def _cpu_extra(side: str, sampler: Sampler) -> dict[str, float | str]:
+    if not sampler.cpu_ms_per_request:
+        return {}
+    return {f"{side}_server_cpu_ms_per_request": statistics.median(sampler.cpu_ms_per_request)}
+
+
+# -- where the API's time goes --
+
+# Frames are named "function (path:line)"; a path tells the layer.
+LAYERS = (
+    ("python-statemachine", ("statemachine/",)),
+    ("SQLAlchemy and driver", ("sqlalchemy/", "sqlite3/", "psycopg/", "sqlmodel/")),
+    ("cryptography", ("cryptography/",)),
+    ("Litestar", ("litestar/", "msgspec/")),
+    ("uvicorn, h11, asyncio", ("uvicorn/", "h11/", "asyncio/", "anyio/")),
+    ("jiuzhu domain", ("(domain/",)),
+    ("jiuzhu application", ("(application/",)),
+    ("jiuzhu adapters", ("(adapters/",)),
+    ("jiuzhu entrypoints", ("(entrypoints/",)),
+)
+# Inclusive: the share of samples with such a frame anywhere on the stack.
+WITHIN = (
+    ("in_state_machines", ("statemachine/",)),
+    ("in_sql", ("sqlalchemy/",)),
+    ("in_use_case_submit_application", ("submit_application (application/intake.py",)),
+    ("in_idempotency_middleware", ("(entrypoints/api/idempotency.py",)),
+    ("in_authentication", ("actor_of (application/staff.py", "middleware/authentication.py")),
+)
+# A thread whose innermost frame is one of these waits for work: not counted.
+WAITING = (
+    "EpollSelector.select",
+    "Condition.wait",
+    "Event.wait",
+    "Queue.get",
+    "_worker (concurrent/futures/thread.py",
+)
+
+
+def layer_of(frame: str) -> str | None:
+    for layer, marks in LAYERS:
+        if any(mark in frame for mark in marks):
+            return layer
+    return None
+
+
+def profile_shares(raw: str) -> dict[str, float | str]:
+    """Shares of py-spy's collapsed stacks ("frame;frame;... count" a line), over the
+    samples of threads not waiting for work (with --gil, of the GIL's holder): each
+    sample's own time goes to the layer of its innermost frame that has one (the
+    standard library's frames count for their caller), and the WITHIN shares count a
+    sample wherever the frame sits on its stack."""
+    own: dict[str, int] = {}
+    within = dict.fromkeys((name for name, _ in WITHIN), 0)
+    total = 0
+    for line in raw.splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            continue
+        count = int(count_text)
+        frames = stack.split(";")
+        if any(mark in frames[-1] for mark in WAITING):
+            continue
+        total += count
+        layer = next((lay for f in reversed(frames) if (lay := layer_of(f))), "other")
+        own[layer] = own.get(layer, 0) + count
+        for name, marks in WITHIN:
+            if any(mark in stack for mark in marks):
+                within[name] += count
+    if not total:
+        return {}
+    ranked = sorted(own.items(), key=lambda item: -item[1])
+    shares: dict[str, float | str] = {
+        "profile_samples": float(total),
+        "profile_own_time": ", ".join(f"{name} {n / total:.0%}" for name, n in ranked),
+    }
+    shares.update({f"profile_{name}": n / total for name, n in within.items()})
+    return shares
+
+
+def profiled(sampler: Sampler, pid: int, sizes: Sizes) -> dict[str, float | str]:
+    """A py-spy profile of the API process under one more load (not a measured sample:
+    sampling pauses the process a little); empty without py-spy. `profile_samples` over
+    100 Hz times the seconds is the share of the time the process held the GIL."""
+    spy = shutil.which("py-spy") or _beside_python("py-spy")
+    if spy is None:
+        return {}
+    seconds = max(2, sizes.seconds)
+    with tempfile.TemporaryDirectory(prefix="jiuzhu-spy-") as folder:
+        out = Path(folder) / "stacks.txt"
+        command = [spy, "record", "--pid", str(pid), "--duration", str(seconds), "--rate", "100"]
+        # --gil: only the thread holding the GIL, i.e. the process's Python CPU time.
+        command += ["--format", "raw", "--gil", "-o", str(out)]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            sampler.load(seconds)
+            process.wait(timeout=seconds + 30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        if not out.exists():
+            return {"profile": "py-spy could not attach (ptrace not permitted?)"}
+        return {
+            "profiler": "py-spy --gil, 100 Hz (the thread holding the GIL)",
+            **profile_shares(out.read_text()),
+        }
+
+
+def _beside_python(name: str) -> str | None:
+    candidate = Path(sys.executable).with_name(name)
+    return str(candidate) if candidate.exists() else None
 
 
 SETTINGS = (("sqlite", 1), ("postgresql", 1), ("postgresql", 2))

@@ -14,7 +14,7 @@ from bench.report import Row
 from domain.identity import ResidentId
 from entrypoints.serve import UVICORN_OPTIONS
 
-TINY = http_intake.Sizes(rounds=1, seconds=1, warmup=0, connections=2, clerks=2)
+TINY = http_intake.Sizes(rounds=1, seconds=1, warmup=0, connections=2, clerks=2, profile=False)
 
 
 def test_each_applicant_number_gives_a_distinct_valid_resident_id():
@@ -24,6 +24,25 @@ def test_each_applicant_number_gives_a_distinct_valid_resident_id():
 
     assert all(ResidentId.parse(i, today=date(2026, 12, 1)).reveal() == i for i in ids)
     assert len(set(ids)) == len(ids)
+
+
+def test_a_profile_gives_each_sample_to_its_innermost_layer_and_skips_waiting_threads():
+    raw = "\n".join(
+        [
+            "run (asyncio/events.py:1);submit_application (application/intake.py:9);"
+            "StateChart.__init__ (statemachine/statemachine.py:1) 3",
+            "submit_application (application/intake.py:9);execute (sqlalchemy/base.py:2);"
+            "loads (json/decoder.py:3) 1",
+            "Thread.run (threading.py:982);Condition.wait (threading.py:327) 50",
+        ]
+    )
+
+    shares = http_intake.profile_shares(raw)
+
+    assert shares["profile_samples"] == 4
+    assert shares["profile_own_time"] == "python-statemachine 75%, SQLAlchemy and driver 25%"
+    assert shares["profile_in_state_machines"] == 0.75
+    assert shares["profile_in_use_case_submit_application"] == 1.0
 
 
 def test_the_baseline_runs_under_the_options_of_jiuzhu_serve():
