@@ -65,7 +65,7 @@ class Sizes:
     profile: bool = True  # a py-spy profile of the API on SQLite after the samples
 
 
-FULL = Sizes(rounds=5, seconds=8, warmup=2, connections=16, clerks=64)
+FULL = Sizes(rounds=5, seconds=5, warmup=2, connections=16, clerks=64)
 QUICK = Sizes(rounds=1, seconds=1, warmup=0, connections=8, clerks=16, profile=False)
 
 

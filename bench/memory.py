@@ -66,7 +66,7 @@ class MemorySizes:
     load: Sizes  # `seconds` is the load's length in each API sample
 
 
-FULL = MemorySizes(3, Sizes(rounds=3, seconds=8, warmup=0, connections=16, clerks=64))
+FULL = MemorySizes(3, Sizes(rounds=3, seconds=5, warmup=0, connections=16, clerks=64))
 QUICK = MemorySizes(1, Sizes(rounds=1, seconds=2, warmup=0, connections=8, clerks=16))
 
 
