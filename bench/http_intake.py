@@ -66,7 +66,7 @@ class Sizes:
 
 
 FULL = Sizes(rounds=5, seconds=5, warmup=2, connections=16, clerks=64)
-QUICK = Sizes(rounds=1, seconds=1, warmup=0, connections=8, clerks=16, profile=False)
+QUICK = Sizes(rounds=1, seconds=1, warmup=0, connections=8, clerks=8, profile=False)
 
 
 # -- databases --

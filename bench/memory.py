@@ -67,7 +67,7 @@ class MemorySizes:
 
 
 FULL = MemorySizes(3, Sizes(rounds=3, seconds=5, warmup=0, connections=16, clerks=64))
-QUICK = MemorySizes(1, Sizes(rounds=1, seconds=2, warmup=0, connections=8, clerks=16))
+QUICK = MemorySizes(1, Sizes(rounds=1, seconds=2, warmup=0, connections=8, clerks=8))
 
 
 class Peak:
@@ -142,6 +142,7 @@ class ApiMemory:
     folder: Path
     numbers: Callable[[int], int]
     high_water: dict[str, list[float]] = field(factory=_sides)
+    before_load: dict[str, list[float]] = field(factory=_sides)  # started, logged in
     runs: int = 0
 
     def product_peak(self) -> float:
@@ -162,6 +163,7 @@ class ApiMemory:
             return self._under_load(running.pid, url, ("unused",), "baseline")
 
     def _under_load(self, pid: int, url: str, tokens: tuple[str, ...], side: str) -> float:
+        self.before_load[side].append(resident(pid) / MB)
         peak = Peak(pid).start()
         sampler = Sampler(url, tokens, self.sizes.load, self.numbers, [])
         try:
@@ -274,6 +276,7 @@ def api_memory(sizes: MemorySizes, folder: Path, product: Product, baseline_url:
         "connections": float(sizes.load.connections),
         "generator": generator_name(),
         **_medians(api.high_water, "vm_hwm_mib"),
+        **_medians(api.before_load, "mib_before_load"),
     }
     return evolve(row, extra={**row.extra, **extra})
 
