@@ -10,7 +10,7 @@ new process per sample (a peak only grows), so each sample starts its server ane
 Worker: `jiuzhu worker --once` delivering an outbox backlog (the one the API samples
 left behind, copied afresh for each sample) to the registry simulator (`jiuzhu
 registries`), against the same command on a database with an empty outbox: what
-delivering adds to the process's floor.
+delivering adds to the process's floor (the bare app's peak is given beside it).
 
 Linux also keeps each process's own high-water mark (VmHWM in /proc/PID/status), read
 just before the process ends; it is given in `extra` where available, as a check on the
@@ -321,4 +321,6 @@ def run(quick: bool, *, sizes: MemorySizes | None = None) -> list[Row]:
         api_row = api_memory(chosen, folder, product, baseline_url)
         # The API samples left their applications' outbox entries: the worker's backlog.
         worker_row = worker_memory(chosen.rounds, folder, product.environ, product_url, empty_url)
-    return [api_row, worker_row]
+    # The issue's baseline for memory is the bare app: given beside the worker's own floor.
+    bare = {"bare_litestar_app_peak_mib": api_row.baseline_median}
+    return [api_row, evolve(worker_row, extra={**worker_row.extra, **bare})]
