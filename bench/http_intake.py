@@ -8,9 +8,14 @@ its own Idempotency-Key. The baseline is `bench.baseline_app` (one SQLModel row 
 POST) under the same uvicorn options, on a database of the same kind and settings.
 
 Three settings: SQLite with one worker, PostgreSQL with one, PostgreSQL with two
-(`jiuzhu serve --workers 2`, as the baseline). PostgreSQL rows are left out, with a
-note on stderr, when its server cannot be reached (JIUZHU_BENCH_POSTGRES, default
-postgresql://postgres@127.0.0.1:5432/postgres); databases made here are dropped.
+(`jiuzhu serve --workers 2`, as the baseline); a quick run takes the first and the last.
+Each row's `extra` gives p50 and p99 latency of both sides (wrk's, or the asyncio
+client's), failures, the server's CPU milliseconds per request (psutil), and on SQLite in
+a full run a py-spy profile of the API process by layer (`profile_shares`).
+
+PostgreSQL rows are left out, with a note on stderr, when its server cannot be reached
+(JIUZHU_BENCH_POSTGRES, default postgresql://postgres@127.0.0.1:5432/postgres); the
+databases made here are dropped.
 """
 
 from __future__ import annotations
