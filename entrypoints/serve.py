@@ -8,9 +8,14 @@
     jiuzhu serve          the API alone, on a migrated database; the registries from
                           JIUZHU_REGISTRIES_URL / JIUZHU_<REGISTRY>_URL (else in memory,
                           with a warning); the worker runs apart (`jiuzhu worker`).
+    jiuzhu serve --workers N
+                          the same in N uvicorn worker processes sharing the port (each
+                          builds its own composition from the environment; not with
+                          --demo, whose simulator and worker live in one process).
 
 JIUZHU_TOKEN_SECRET signs the login tokens; every API process of one installation must
-share it. Unset, a random one is made at start (tokens then end with the process).
+share it. Unset, a random one is made at start (tokens then end with the process; with
+--workers, one is made by the parent and shared by its worker processes).
 """
 
 from __future__ import annotations
@@ -24,9 +29,11 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from attrs import frozen
+from litestar import Litestar
 
 from adapters.clock import OffsetClock, SystemClock
 from adapters.passwords import Argon2PasswordHasher
@@ -59,6 +66,16 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     parser.add_argument("--host", default=DEFAULT_HOST)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--seed", type=Path, default=SAMPLE_SEED, help="the simulator's people")
+    parser.add_argument(
+        "--workers", type=_positive, default=1, help="uvicorn worker processes (not with --demo)"
+    )
+
+
+def _positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError("expected a whole number of at least 1")
+    return number
 
 
 @frozen
@@ -176,12 +193,55 @@ def run(
     environ: Mapping[str, str],
     out: Callable[[str], None] = print,
 ) -> int:
+    workers = getattr(args, "workers", 1)
+    if workers > 1:
+        return _run_workers(args, settings, environ, out, workers)
     with serving(settings, environ, demo=args.demo, seed=args.seed) as running:
         app = create_app(running.services)
-        config = uvicorn.Config(
-            app, host=args.host, port=args.port, log_level="info", server_header=False
-        )
+        config = uvicorn.Config(app, host=args.host, port=args.port, **UVICORN_OPTIONS)
         server = uvicorn.Server(config)
         out(banner(running, args.host, args.port, demo=args.demo))
         server.run()
     return 0
+
+
+# The server settings every `jiuzhu serve` runs with, one process or several.
+UVICORN_OPTIONS: dict[str, Any] = {"log_level": "info", "server_header": False}
+
+
+def _run_workers(
+    args: argparse.Namespace,
+    settings: Settings,
+    environ: Mapping[str, str],
+    out: Callable[[str], None],
+    workers: int,
+) -> int:
+    """Several uvicorn worker processes; each builds its app with `worker_app`."""
+    if args.demo:
+        out("jiuzhu serve: --workers needs the API alone (not --demo)")
+        return 2
+    secret = token_secret(environ)
+    # The worker processes inherit this process's environment: one secret for all.
+    os.environ[TOKEN_SECRET] = secret
+    with serving(settings, {**environ, TOKEN_SECRET: secret}, demo=False) as running:
+        out(banner(running, args.host, args.port, demo=False))  # the schema checked once
+    out(f"  workers: {workers} processes")
+    uvicorn.run(
+        f"{__name__}:worker_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=workers,
+        **UVICORN_OPTIONS,
+    )
+    return 0
+
+
+def worker_app() -> Litestar:
+    """The app of one worker process of `jiuzhu serve --workers N`, from its environment;
+    its composition is closed when the process shuts down."""
+    stack = ExitStack()
+    running = stack.enter_context(serving(Settings.from_environment(), os.environ, demo=False))
+    app = create_app(running.services)
+    app.on_shutdown.append(stack.close)
+    return app
