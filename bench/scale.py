@@ -25,9 +25,11 @@ Generated data only; the keys are derived from the seed (never a county's keys).
 from __future__ import annotations
 
 import argparse
+import cProfile
 import hashlib
 import multiprocessing
 import os
+import pstats
 import random
 import statistics
 import tempfile
@@ -544,6 +546,33 @@ def absolute_goal(row: Row, limit: float, note: str) -> Row:
     return evolve(row, goal_ratio=limit / row.baseline_median, extra=extra)
 
 
+Probe = tuple[str, str]  # (file path ending, function name) of a profiled function
+
+
+def profile_shares(call: Callable[[], object], probes: dict[str, Probe]) -> dict[str, float]:
+    """Run `call` once under cProfile; each probe's cumulative time as a share of the
+    whole (shares of nested functions overlap), for the report's "what bounds it"."""
+    profiler = cProfile.Profile()
+    began = time.perf_counter()
+    profiler.runcall(call)
+    total = time.perf_counter() - began
+    found = dict.fromkeys(probes, 0.0)
+    table: dict[Any, Any] = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    for (path, _line, function), (_cc, _nc, _tt, cumulative, _callers) in table.items():
+        for label, (ending, name) in probes.items():
+            if function == name and path.endswith(ending):
+                found[label] = max(found[label], cumulative)
+    return {f"profile_{label}_share": round(value / total, 3) for label, value in found.items()}
+
+
+STATISTICS_PROBES: dict[str, Probe] = {
+    "find_cases": ("adapters/sql/storage.py", "find"),
+    "open_sealed": ("adapters/sql/storage.py", "open"),
+    "decode_documents": ("adapters/sql/storage.py", "_decode"),
+    "monthly_statistics": ("domain/statistics.py", "monthly_statistics"),
+}
+
+
 def _deps(storage: SqlStorage) -> Dependencies:
     policy = default_policy()
     clock = FixedClock(NOW)
@@ -691,7 +720,8 @@ def region_statistics(
             "rounds": f"{rounds} (one at full size: each decodes every case of the region)",
         },
     )
-    row = evolve(row, extra={**row.extra, "applications_counted": figures[-1]})
+    shares = profile_shares(lambda: service_statistics(deps, supervisor, query), STATISTICS_PROBES)
+    row = evolve(row, extra={**row.extra, "applications_counted": figures[-1], **shares})
     if region != "37":
         share = in_region / max(1, sizes.cases)
         row = evolve(

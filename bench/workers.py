@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from attrs import evolve
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
@@ -46,7 +47,11 @@ from adapters.sql.schema import upgrade
 from adapters.sql.storage import SqlStorage
 from adapters.sql.tables import outbox
 from bench.report import Row, compare
-from bench.scale import person, postgres_admin_url
+from bench.scale import Probe, person, postgres_admin_url, profile_shares
+from entrypoints.bootstrap import bootstrap_sql
+from entrypoints.registries import HttpRegistriesSettings, bootstrap_http_registries
+from entrypoints.settings import Settings
+from entrypoints.worker import Worker
 from ports.outbox import EntryStatus, OutboxEntry, RegisterUnemployment
 
 ON = date(2026, 12, 1)
@@ -285,6 +290,36 @@ def _unqueued(bench: Bench, size: int) -> list[OutboxEntry]:
     ]
 
 
+WORKER_PROBES: dict[str, Probe] = {
+    "claim": ("adapters/sql/outbox.py", "claim"),
+    "registry_call": ("application/outbox.py", "call_registry"),
+    "record_delivery_commit": ("entrypoints/worker.py", "_record"),
+    "database_wait": ("psycopg/connection.py", "wait"),
+    "pool_checkout": ("sqlalchemy/engine/base.py", "raw_connection"),
+}
+
+
+def worker_profile(bench: Bench, size: int) -> dict[str, float]:
+    """One worker in this process, under cProfile, over a backlog of `size`."""
+    bench.backlog(size)
+    settings = Settings.from_environment(bench.environment)
+    registries = HttpRegistriesSettings.from_environ(bench.environment)
+    assert registries is not None
+    http = bootstrap_http_registries(registries)
+    system = bootstrap_sql(
+        settings,
+        platform=http.platform,
+        unemployment=http.unemployment,
+        disability=http.disability,
+    )
+    try:
+        worker = Worker(system.deps, system.outbox, worker_id="bench-profiled")
+        return profile_shares(worker.drain, WORKER_PROBES)
+    finally:
+        system.close()
+        http.close()
+
+
 def run_workers(sizes: Sizes) -> list[Row]:
     rows = []
     with bench_setup() as bench:
@@ -307,6 +342,8 @@ def run_workers(sizes: Sizes) -> list[Row]:
                     },
                 )
             )
+        shares = worker_profile(bench, max(10, sizes.backlog // 5))
+        rows[0] = evolve(rows[0], extra={**rows[0].extra, **shares})
         if bench.pending():
             raise RuntimeError(f"{bench.pending()} entries left pending")
     return rows
