@@ -65,7 +65,7 @@ class Sizes:
     processes: tuple[int, ...] = (1, 2)
 
 
-FULL = Sizes(3_000, 3)
+FULL = Sizes(1_000, 3)
 QUICK = Sizes(150, 2)
 
 
