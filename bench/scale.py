@@ -743,7 +743,7 @@ def region_statistics(
         },
     )
     # profiled on one county of the region (the shares, not the time, are what it shows)
-    county = evolve(query, within=next(c for c in counties() if c.startswith(region)))
+    county = evolve(query, within=next((c for c in counties() if c.startswith(region)), region))
     shares = profile_shares(
         lambda: service_statistics(deps, supervisor, county), STATISTICS_PROBES
     )
