@@ -47,7 +47,7 @@ from adapters.sql.schema import upgrade
 from adapters.sql.storage import SqlStorage
 from adapters.sql.tables import outbox
 from bench.report import Row, compare
-from bench.scale import Probe, person, postgres_admin_url, profile_shares
+from bench.scale import Probe, person, postgres_admin_url, postgres_available, profile_shares
 from entrypoints.bootstrap import bootstrap_sql
 from entrypoints.registries import HttpRegistriesSettings, bootstrap_http_registries
 from entrypoints.settings import Settings
@@ -350,6 +350,13 @@ def run_workers(sizes: Sizes) -> list[Row]:
 
 
 def run(quick: bool) -> list[Row]:
+    if not postgres_available():
+        # The outbox shared by several workers is PostgreSQL's (SKIP LOCKED): no rows
+        # without it, said aloud; CI has a server, so there it is an error.
+        if os.environ.get("CI") == "true":
+            raise RuntimeError(f"workers: no PostgreSQL server at {postgres_admin_url()}")
+        print("  workers: no PostgreSQL server; skipped")
+        return []
     return run_workers(QUICK if quick else FULL)
 
 
