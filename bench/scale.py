@@ -674,7 +674,9 @@ def point_queries(
         ours: list[float] = []
         theirs: list[float] = []
         # the overdue list decodes every case it lists: fewer of them, or it takes minutes
-        runs = sizes.queries if subject is not overdue else max(10, sizes.queries // 4)
+        runs = sizes.queries
+        if subject is overdue:
+            runs = min(runs, max(10, runs // 4))
         row = compare(
             "scale",
             subject=(f"{target.label}: {name}, p99", p99_sampler(runs, subject, ours)),
@@ -834,7 +836,7 @@ def run_scale(
     sizes: Sizes, *, seed: int = 2026, postgres: bool | None = None, fresh: bool = False
 ) -> list[Row]:
     with_postgres = postgres_available() if postgres is None else postgres
-    if not with_postgres:
+    if postgres is None and not with_postgres:
         print("  scale: no PostgreSQL server; SQLite only")
     rows: list[Row] = []
     with loaded_targets(sizes, seed, postgres=with_postgres, fresh=fresh) as targets:
