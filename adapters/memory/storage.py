@@ -265,7 +265,7 @@ class InMemoryStaffRepository(_Repository[StaffAccount]):
 
     def within(self, region: RegionCode) -> list[StaffAccount]:
         found = (a for a in self._current() if a.active and a.region.is_within(region))
-        return copy.deepcopy(sorted(found, key=lambda a: a.id))
+        return snapshot(sorted(found, key=lambda a: a.id))
 
 
 class InMemoryAuditLog:
