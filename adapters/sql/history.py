@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from attrs import frozen
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, bindparam, insert, select, update
 
 from adapters.sql.crypto import PersonKey, Sealer
 from adapters.sql.database import SqlDatabase
@@ -30,6 +30,14 @@ from adapters.sql.tables import history, history_head
 from domain.identity import ResidentId
 
 GENESIS = "0" * 64
+# PostgreSQL: one history row inserted while a CTE moves the head (a data-modifying CTE
+# runs once, whether or not the statement reads it).
+_INSERT_MOVING_HEAD = insert(history).add_cte(
+    update(history_head)
+    .where(history_head.c.id == 1)
+    .values(position=bindparam("head_position"), entry_hash=bindparam("head_hash"))
+    .cte("moved_head")
+)
 TABLE = "history"
 _FIELDS = (
     "position",
@@ -144,6 +152,14 @@ class SqlHistory:
             row["prev_hash"] = previous
             row["entry_hash"] = previous = entry_hash(row, previous)
             rows.append(row)
+        if connection.dialect.name == "postgresql":
+            # One round trip for the last entry and the head: the head moves in a CTE of
+            # the entry's insert (one row, so that its compiled form is cached).
+            if rows[:-1]:
+                connection.execute(insert(history), rows[:-1])
+            moved = {"head_position": position, "head_hash": previous}
+            connection.execute(_INSERT_MOVING_HEAD, {**rows[-1], **moved})
+            return
         connection.execute(insert(history), rows)
         connection.execute(
             update(history_head)

@@ -304,16 +304,24 @@ class _SqlRepository(Generic[A]):
         new = [(i, s) for i, s in sorted(self._staged.items()) if s.is_new]
         if not new:
             return
-        existing = connection.execute(
-            select(self.table.c.id).where(self.table.c.id.in_([i for i, _ in new]))
-        ).first()
-        if existing is not None:
-            raise ConcurrencyConflict(self.kind, existing.id, 0)
+        # An id already stored fails the insert on the primary key, and
+        # `SqlUnitOfWork._explained` names it as a conflict (`_stored_new_id`): no
+        # round trip to look first.
         rows = [{"id": i, "version": 1, **self._values(i, s)} for i, s in new]
         connection.execute(insert(self.table), rows)
         for record_id, staged in new:
             self._write_side_rows(connection, record_id, staged)
         version_of.update({i: 1 for i, _ in new})
+
+    def _stored_new_id(self, connection: Connection) -> str | None:
+        """After a unique violation: an id among the staged new ones that is stored."""
+        new = sorted(i for i, s in self._staged.items() if s.is_new)
+        if not new:
+            return None
+        existing = connection.execute(
+            select(self.table.c.id).where(self.table.c.id.in_(new))
+        ).first()
+        return None if existing is None else str(existing.id)
 
     def _values(self, record_id: str, staged: _Staged) -> dict[str, Any]:
         token = self._storage.seal(self.table.name, record_id, staged.document)
@@ -827,11 +835,19 @@ class SqlUnitOfWork:
         )
 
     def _explained(self, error: IntegrityError) -> StorageError:
-        """A unique violation from a concurrent writer, named as the port names it."""
+        """A unique violation, named as the port names it, in the order of the writes:
+        per kind, a new aggregate whose id is stored (a conflict, expected version 0),
+        then for cases a second open case of the person and service (P3); else a
+        concurrent writer's insert of a new id."""
         with self._storage.database.reading() as connection:
-            duplicate = self._cases._open_case_blocking(connection)
-        if duplicate is not None:
-            return duplicate
+            for repository in self._repositories():
+                stored = repository._stored_new_id(connection)
+                if stored is not None:
+                    return ConcurrencyConflict(repository.kind, stored, 0)
+                if repository is self._cases:
+                    duplicate = self._cases._open_case_blocking(connection)
+                    if duplicate is not None:
+                        return duplicate
         for repository in self._repositories():
             new = [i for i, s in repository._staged.items() if s.is_new]
             if new:
