@@ -22,7 +22,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from attrs import frozen
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, Insert, RowMapping, Table, bindparam, insert, select, update
+from sqlalchemy.dialects import postgresql
 
 from adapters.sql.crypto import PersonKey, Sealer
 from adapters.sql.database import SqlDatabase
@@ -30,6 +31,11 @@ from adapters.sql.tables import history, history_head
 from domain.identity import ResidentId
 
 GENESIS = "0" * 64
+_LOCK_HEAD = (
+    select(history_head.c.position, history_head.c.entry_hash)
+    .where(history_head.c.id == 1)
+    .with_for_update()
+)
 TABLE = "history"
 _FIELDS = (
     "position",
@@ -127,16 +133,29 @@ class SqlHistory:
         self._sealer = sealer
         self._person_key = person_key
 
-    def append(self, connection: Connection, entries: Sequence[NewEntry], now: datetime) -> None:
-        """Append in the caller's write transaction; holds the head row until it commits."""
+    def lock_head(self, connection: Connection) -> tuple[int, str]:
+        """Lock the head row in the caller's write transaction; its position and hash."""
+        head = connection.execute(_LOCK_HEAD).one()
+        return int(head.position), str(head.entry_hash)
+
+    def append(
+        self,
+        connection: Connection,
+        entries: Sequence[NewEntry],
+        now: datetime,
+        *,
+        head: tuple[int, str] | None = None,
+        riders: Sequence[Rider] = (),
+    ) -> None:
+        """Append in the caller's write transaction; holds the head row until it commits.
+
+        `head` is what `lock_head` returned when the caller locked it already. On
+        PostgreSQL the `riders` are inserted by the statement that appends the last entry
+        (elsewhere, and without entries, the caller inserts them itself).
+        """
         if not entries:
             return
-        head = connection.execute(
-            select(history_head.c.position, history_head.c.entry_hash)
-            .where(history_head.c.id == 1)
-            .with_for_update()
-        ).one()
-        position, previous = int(head.position), str(head.entry_hash)
+        position, previous = head if head is not None else self.lock_head(connection)
         rows = []
         for entry in entries:
             position += 1
@@ -144,6 +163,16 @@ class SqlHistory:
             row["prev_hash"] = previous
             row["entry_hash"] = previous = entry_hash(row, previous)
             rows.append(row)
+        if connection.dialect.name == "postgresql":
+            # One round trip for the last entry, the head and the riders: the head moves
+            # and the riders are inserted in CTEs of the entry's insert (one row each, so
+            # that the statement's compiled form is cached for its shape).
+            if rows[:-1]:
+                connection.execute(insert(history), rows[:-1])
+            statement, parameters = _folded(riders)
+            moved = {"head_position": position, "head_hash": previous}
+            connection.execute(statement, {**rows[-1], **moved, **parameters})
+            return
         connection.execute(insert(history), rows)
         connection.execute(
             update(history_head)
@@ -227,6 +256,50 @@ class SqlHistory:
             reason=row["reason"],
             details=json.loads(details),
         )
+
+
+@frozen
+class Rider:
+    """A row of another table that rides in the history's statement (PostgreSQL); with
+    `skip_conflict`, a row whose key is stored is left out (the outbox's entries)."""
+
+    table: Table
+    row: Mapping[str, Any]
+    skip_conflict: bool = False
+
+
+_Shape = tuple[tuple[str, tuple[str, ...], bool], ...]
+_statements: dict[_Shape, Insert] = {}
+
+
+def _folded(riders: Sequence[Rider]) -> tuple[Insert, dict[str, Any]]:
+    """The insert of one history row with CTEs that move the head and insert the riders
+    (a data-modifying CTE runs once, whether or not the statement reads it), built once
+    per shape; and the riders' parameters."""
+    shape = tuple((r.table.name, tuple(r.row), r.skip_conflict) for r in riders)
+    statement = _statements.get(shape)
+    if statement is None:
+        statement = insert(history).add_cte(
+            update(history_head)
+            .where(history_head.c.id == 1)
+            .values(position=bindparam("head_position"), entry_hash=bindparam("head_hash"))
+            .cte("moved_head")
+        )
+        for number, rider in enumerate(riders):
+            values: dict[str, Any] = {n: bindparam(f"r{number}_{n}") for n in rider.row}
+            if rider.skip_conflict:
+                ignoring = postgresql.insert(rider.table).values(values)
+                cte = ignoring.on_conflict_do_nothing(index_elements=["key"]).cte(f"r{number}")
+            else:
+                cte = insert(rider.table).values(values).cte(f"r{number}")
+            statement = statement.add_cte(cte)
+        _statements[shape] = statement
+    parameters = {
+        f"r{number}_{name}": value
+        for number, rider in enumerate(riders)
+        for name, value in rider.row.items()
+    }
+    return statement, parameters
 
 
 def _stream(connection: Connection, batch: int) -> Iterator[RowMapping]:

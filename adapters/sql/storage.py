@@ -13,6 +13,14 @@ order:
    the unit's audit entries (logins, refusals, sensitive reads), last, since it takes
    the chain's lock until the commit.
 
+On PostgreSQL, when there are history entries, the chain's lock is taken right after the
+updates, and the new rows of 2 and 3 (up to `MAX_RIDERS`) ride in the one statement that
+appends the last entry and moves the chain's head: an intake is then five round trips
+(the pool's ping, BEGIN, the lock, that statement, COMMIT). A new case always brings its
+receipt event, so every writer of a case takes the lock before inserting it: writers
+meet in one order (updated rows, the lock, new rows), and a second open case still meets
+the unique index.
+
 Every document is encrypted with AES-GCM, its table and id as associated data (P12); the
 person is stored only as a keyed hash. Each history entry seals the whole domain event
 with the policy parameters in force (a function the composition root passes in), so that
@@ -52,7 +60,7 @@ from adapters.clock import CHINA_STANDARD_TIME
 from adapters.sql.codec import Codec, FieldCodec, Json
 from adapters.sql.crypto import PersonKey, Sealer
 from adapters.sql.database import SqlDatabase
-from adapters.sql.history import NewEntry, SqlHistory
+from adapters.sql.history import NewEntry, Rider, SqlHistory
 from adapters.sql.tables import (
     cases,
     complaints,
@@ -93,6 +101,9 @@ from ports.storage import (
 log = logging.getLogger(__name__)
 
 OUTBOX_TABLE = "outbox"
+# PostgreSQL: up to this many new rows (aggregates, outbox entries) ride in the statement
+# that appends the last history entry; the rest are inserted on their own.
+MAX_RIDERS = 16
 
 
 def _configuration_codec() -> FieldCodec:
@@ -196,6 +207,7 @@ class _SqlRepository(Generic[A]):
     table: Table
     cls: type[A]
     records_history = True  # its events go to the history (P11)
+    has_side_rows = False  # rows of a side table follow each write (`_write_side_rows`)
 
     def __init__(self, storage: SqlStorage) -> None:
         self._storage = storage
@@ -300,20 +312,39 @@ class _SqlRepository(Generic[A]):
             self._write_side_rows(connection, record_id, staged)
             version_of[record_id] = staged.expected_version + 1
 
-    def _write_inserts(self, connection: Connection, version_of: dict[str, int]) -> None:
+    def _write_inserts(
+        self,
+        connection: Connection,
+        version_of: dict[str, int],
+        riders: list[Rider] | None = None,
+    ) -> None:
+        """Insert the new aggregates, or hand their rows to `riders` (the history's
+        statement inserts them) when given a list and no side table follows them."""
         new = [(i, s) for i, s in sorted(self._staged.items()) if s.is_new]
         if not new:
             return
-        existing = connection.execute(
-            select(self.table.c.id).where(self.table.c.id.in_([i for i, _ in new]))
-        ).first()
-        if existing is not None:
-            raise ConcurrencyConflict(self.kind, existing.id, 0)
+        # An id already stored fails the insert on the primary key, and
+        # `SqlUnitOfWork._explained` names it as a conflict (`_stored_new_id`): no
+        # round trip to look first.
         rows = [{"id": i, "version": 1, **self._values(i, s)} for i, s in new]
+        version_of.update({i: 1 for i, _ in new})
+        fits = riders is not None and len(riders) + len(rows) <= MAX_RIDERS
+        if riders is not None and fits and not self.has_side_rows:
+            riders.extend(Rider(self.table, row) for row in rows)
+            return
         connection.execute(insert(self.table), rows)
         for record_id, staged in new:
             self._write_side_rows(connection, record_id, staged)
-        version_of.update({i: 1 for i, _ in new})
+
+    def _stored_new_id(self, connection: Connection) -> str | None:
+        """After a unique violation: an id among the staged new ones that is stored."""
+        new = sorted(i for i, s in self._staged.items() if s.is_new)
+        if not new:
+            return None
+        existing = connection.execute(
+            select(self.table.c.id).where(self.table.c.id.in_(new))
+        ).first()
+        return None if existing is None else str(existing.id)
 
     def _values(self, record_id: str, staged: _Staged) -> dict[str, Any]:
         token = self._storage.seal(self.table.name, record_id, staged.document)
@@ -621,6 +652,7 @@ class SqlSpotCheckRepository(_SqlRepository[SpotCheck]):
 
 class SqlTrainingRepository(_SqlRepository[TrainingSession]):
     kind, table, cls = "training_session", training_sessions, TrainingSession
+    has_side_rows = True
     records_history = False  # attendance is a record, not a transition
 
     def attended_by(self, staff_id: str, year: int) -> list[TrainingSession]:
@@ -711,10 +743,13 @@ class SqlOutbox:
     def staged(self) -> bool:
         return bool(self.added or self.delivered)
 
-    def _write(self, connection: Connection) -> None:
+    def _write(self, connection: Connection, riders: list[Rider] | None = None) -> None:
+        """Insert the added entries (or hand them to `riders`), record the deliveries."""
         now = self._storage.clock.now()
         rows = [self._row(entry, now) for entry in self.added.values()]
-        if rows:
+        if riders is not None and len(riders) + len(rows) <= MAX_RIDERS:
+            riders.extend(Rider(outbox, row, skip_conflict=True) for row in rows)
+        elif rows:
             dialect = postgresql if self._storage.database.kind == "postgresql" else sqlite
             statement = dialect.insert(outbox).on_conflict_do_nothing(index_elements=["key"])
             connection.execute(statement, rows)
@@ -792,16 +827,24 @@ class SqlUnitOfWork:
             return
         self._cases._check_staged_open_cases()
         version_of: list[dict[str, int]] = [{} for _ in repositories]
+        history = self._storage.history
         try:
             with self._storage.database.writing() as connection:
                 for repository, versions in zip(repositories, version_of, strict=True):
                     repository._write_updates(connection, versions)
-                for repository, versions in zip(repositories, version_of, strict=True):
-                    repository._write_inserts(connection, versions)
-                self._outbox._write(connection)
                 entries = [e for r in repositories for e in r._new_history(connection)]
                 entries.extend(self._audit._entries())
-                self._storage.history.append(connection, entries, self._storage.clock.now())
+                riders: list[Rider] | None = None
+                head: tuple[int, str] | None = None
+                if entries and self._storage.database.kind == "postgresql":
+                    # The chain's lock first, then the new rows ride in the statement
+                    # that appends the last entry: two round trips fewer.
+                    head, riders = history.lock_head(connection), []
+                for repository, versions in zip(repositories, version_of, strict=True):
+                    repository._write_inserts(connection, versions, riders)
+                self._outbox._write(connection, riders)
+                now = self._storage.clock.now()
+                history.append(connection, entries, now, head=head, riders=riders or ())
         except IntegrityError as error:
             raise self._explained(error) from error
         for repository, versions in zip(repositories, version_of, strict=True):
@@ -827,11 +870,19 @@ class SqlUnitOfWork:
         )
 
     def _explained(self, error: IntegrityError) -> StorageError:
-        """A unique violation from a concurrent writer, named as the port names it."""
+        """A unique violation, named as the port names it, in the order of the writes:
+        per kind, a new aggregate whose id is stored (a conflict, expected version 0),
+        then for cases a second open case of the person and service (P3); else a
+        concurrent writer's insert of a new id."""
         with self._storage.database.reading() as connection:
-            duplicate = self._cases._open_case_blocking(connection)
-        if duplicate is not None:
-            return duplicate
+            for repository in self._repositories():
+                stored = repository._stored_new_id(connection)
+                if stored is not None:
+                    return ConcurrencyConflict(repository.kind, stored, 0)
+                if repository is self._cases:
+                    duplicate = self._cases._open_case_blocking(connection)
+                    if duplicate is not None:
+                        return duplicate
         for repository in self._repositories():
             new = [i for i, s in repository._staged.items() if s.is_new]
             if new:

@@ -154,6 +154,16 @@ class UnitOfWorkContract(ABC):
         with pytest.raises(ConcurrencyConflict):
             self.commit_new(duplicate)
 
+    def test_a_stored_id_is_named_as_a_conflict_before_the_open_case_rule(self):
+        self.commit_new(make_case("case-0001", person=PERSON))
+
+        with pytest.raises(ConcurrencyConflict) as refused:
+            self.commit_new(make_case("case-0001", person=PERSON, at=LATER))
+
+        assert (refused.value.kind, refused.value.record_id) == ("case", "case-0001")
+        assert refused.value.expected_version == 0
+        assert self.stored("case-0001").version == 1
+
     # -- optimistic concurrency (P5) --
 
     def test_of_two_units_that_loaded_one_version_the_second_to_commit_conflicts(self):

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from adapters.sql.database import SqlDatabase
+from adapters.sql.outbox import SqlOutboxQueue
 from adapters.sql.storage import SqlStorage
 from adapters.sql.tables import history
 from domain.lifecycle import Step, apply
@@ -17,6 +18,7 @@ from domain.scenario import react
 from entrypoints import cli
 from entrypoints.bootstrap import bootstrap_sql
 from entrypoints.settings import DATA_KEY, PERSON_KEY, encoded_key
+from ports.outbox import OutboxEntry, RegisterUnemployment
 from tests.factories import T0, make_actor, make_case, make_scenario, resident_id, rules_for
 from tests.sql_support import DATA_KEY as TEST_DATA_KEY
 from tests.sql_support import PERSON_KEY as TEST_PERSON_KEY
@@ -252,3 +254,26 @@ def test_the_worker_refuses_to_start_without_a_registry_to_deliver_to(
 
     assert code == 2
     assert "JIUZHU_REGISTRIES_URL" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_new_cases_and_outbox_entries_of_one_commit_are_stored_once_with_their_history(
+    storage, count
+):
+    """On PostgreSQL a few new rows ride in the statement that appends the history; more
+    than fit are inserted on their own. Either way every row is stored once."""
+    people = [resident_id(20 + n) for n in range(count)]
+    with storage.unit_of_work() as uow:
+        for n, person in enumerate(people):
+            uow.cases.add(make_case(f"case-{n:04d}", person=person))
+            message = RegisterUnemployment(person, f"case-{n:04d}", T0.date())
+            uow.outbox.add(OutboxEntry(f"register-{n:04d}", message))
+            uow.outbox.add(OutboxEntry(f"register-{n:04d}", message))  # the same key again
+        uow.commit()
+
+    report = storage.history.verify()
+    keys = {s.key for s in SqlOutboxQueue(storage).states()}
+    assert (report.intact, report.entries) == (True, count)
+    assert keys == {f"register-{n:04d}" for n in range(count)}
+    with storage.unit_of_work() as uow:
+        assert [uow.cases.get(f"case-{n:04d}").version for n in range(count)] == [1] * count

@@ -31,3 +31,17 @@ def test_a_snapshot_of_a_running_scenario_keeps_its_configuration_apart():
 
     assert "completed" not in scenario.configuration
     assert snapshot(scenario) == scenario
+
+
+def test_a_snapshot_shares_only_values_that_cannot_change():
+    scenario = make_scenario(history_clear=True)
+    case = make_case()
+
+    copied_scenario, copied_case = snapshot(scenario), snapshot(case)
+
+    assert copied_scenario.events[0] is scenario.events[0]  # frozen, immutable throughout
+    assert copied_scenario.events is not scenario.events
+    assert copied_scenario.linked_cases is not scenario.linked_cases
+    assert copied_case.events[0] is not case.events[0]  # its facts are a dict
+    assert copied_case.events[0].facts is not case.events[0].facts
+    assert copied_case.applicant is case.applicant
