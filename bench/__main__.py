@@ -7,8 +7,7 @@
 Each module `bench/<name>.py` exposes `run(quick) -> list[Row]`. The runner imports them
 by name, runs them in the order below, prints the table and writes `<date>.md` and
 `<date>.json` (see `bench.report`). A benchmark that fails is reported on stderr and the
-others still run; the exit status is then 1 (a module not in the checkout, or without
-`run`, is skipped and named). Nothing here asserts a speed.
+others still run; the exit status is then 1. Nothing here asserts a speed.
 """
 
 from __future__ import annotations
@@ -45,19 +44,8 @@ def selected(only: str | None) -> tuple[str, ...]:
     return tuple(name for name in BENCHMARKS if name in names)
 
 
-class Missing(Exception):
-    """The benchmark's module is not in this checkout (yet), or has no `run` yet."""
-
-
 def run_one(name: str, quick: bool) -> list[Row]:
-    try:
-        module = importlib.import_module(f"bench.{name}")
-    except ModuleNotFoundError as error:
-        if error.name == f"bench.{name}":
-            raise Missing(name) from error
-        raise
-    if not hasattr(module, "run"):
-        raise Missing(name)
+    module = importlib.import_module(f"bench.{name}")
     rows: list[Row] = module.run(quick)
     return rows
 
@@ -71,17 +59,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     names = selected(options.only)
     rows: list[Row] = []
     failed: list[str] = []
-    missing: list[str] = []
     began = time.perf_counter()
     for name in names:
         print(f"== {name}", flush=True)
         started = time.perf_counter()
         try:
             found = run_one(name, options.quick)
-        except Missing:
-            print(f"   no bench/{name}.py with a run() in this checkout: skipped", file=sys.stderr)
-            missing.append(name)
-            continue
         except Exception:
             traceback.print_exc()
             failed.append(name)
@@ -93,8 +76,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(markdown(rows, title="jiuzhu benchmarks", quick=options.quick, seconds=seconds))
     print(f"written: {md} and {js}")
-    if missing:
-        print(f"skipped (no module): {', '.join(missing)}", file=sys.stderr)
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
         return 1
