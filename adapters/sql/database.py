@@ -3,8 +3,9 @@
 SQLite (the default: one file, nothing to set up) runs in WAL mode with
 `synchronous=FULL`, so that a commit that returned survives a crash or a power cut, and
 with foreign keys enforced. The driver's own transaction handling is switched off: a
-read begins a deferred transaction and a write begins `BEGIN IMMEDIATE`, taking SQLite's
-single write lock at the start instead of failing half-way through.
+read begins a deferred transaction (a single statement runs without one, as its own
+read), and a write begins `BEGIN IMMEDIATE`, taking SQLite's single write lock at the
+start instead of failing half-way through.
 
 PostgreSQL (psycopg 3) runs every session with `synchronous_commit=on` and READ
 COMMITTED; the version checks and row locks of the writes do the rest.
@@ -75,6 +76,17 @@ class SqlDatabase:
             yield connection
 
     @contextmanager
+    def reading_one(self) -> Iterator[Connection]:
+        """A connection for one read statement. On SQLite no transaction is begun: in
+        autocommit mode a single SELECT is its own read transaction, over one snapshot,
+        and takes no write lock (two statements need `reading`). PostgreSQL reads as
+        `reading` does."""
+        with _translated(), self.engine.connect() as connection:
+            if self.kind == "sqlite":
+                connection.execution_options(**{_BEGIN: ""})
+            yield connection
+
+    @contextmanager
     def writing(self) -> Iterator[Connection]:
         """A connection in a write transaction, committed when the block ends normally."""
         with _translated(), self.engine.connect() as connection:
@@ -105,7 +117,8 @@ def _sqlite_engine(url: URL) -> Engine:
     @event.listens_for(engine, "begin")
     def begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get(_BEGIN, "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode:  # "" for a single statement in autocommit mode (`reading_one`)
+            connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
 

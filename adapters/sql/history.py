@@ -36,6 +36,11 @@ _LOCK_HEAD = (
     .where(history_head.c.id == 1)
     .with_for_update()
 )
+_MOVE_HEAD = (  # built once: bound parameters, its compiled form found at once
+    update(history_head)
+    .where(history_head.c.id == 1)
+    .values(position=bindparam("head_position"), entry_hash=bindparam("head_hash"))
+)
 TABLE = "history"
 _FIELDS = (
     "position",
@@ -174,11 +179,7 @@ class SqlHistory:
             connection.execute(statement, {**rows[-1], **moved, **parameters})
             return
         connection.execute(insert(history), rows)
-        connection.execute(
-            update(history_head)
-            .where(history_head.c.id == 1)
-            .values(position=position, entry_hash=previous)
-        )
+        connection.execute(_MOVE_HEAD, {"head_position": position, "head_hash": previous})
 
     def of_person(self, person: ResidentId) -> list[HistoryEntry]:
         """Every entry about the person, in the order recorded (a sensitive read, P12)."""

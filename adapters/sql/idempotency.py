@@ -13,7 +13,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, delete, select, update
+from sqlalchemy import Connection, RowMapping, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sql.crypto import Sealer
@@ -28,6 +28,21 @@ class SqlIdempotencyStore:
     def __init__(self, database: SqlDatabase, sealer: Sealer) -> None:
         self._db = database
         self._sealer = sealer
+        # Built once with bound parameters: per request, no statement is rebuilt and no
+        # cache key recomputed (SQLAlchemy then finds the compiled form at once).
+        dialect = postgresql if database.kind == "postgresql" else sqlite
+        self._insert = (
+            dialect.insert(idempotency_keys)
+            .on_conflict_do_nothing()
+            .returning(idempotency_keys.c.key)
+        )
+        self._held = select(idempotency_keys).where(*_this_bound())
+        self._complete = (
+            update(idempotency_keys)
+            .where(*_this_bound())
+            .values(status=bindparam("status"), response=bindparam("response"))
+        )
+        self._release = delete(idempotency_keys).where(*_this_bound())
 
     def reserve(
         self, scope: str, key: str, fingerprint: str, *, now: datetime, expires_at: datetime
@@ -41,17 +56,11 @@ class SqlIdempotencyStore:
             "status": None,
             "response": None,
         }
-        dialect = postgresql if self._db.kind == "postgresql" else sqlite
         with self._db.writing() as connection:
-            inserted = connection.execute(
-                dialect.insert(idempotency_keys)
-                .values(row)
-                .on_conflict_do_nothing()
-                .returning(idempotency_keys.c.key)
-            )
+            inserted = connection.execute(self._insert, row)
             if inserted.first() is not None:
                 return None
-            held = _held(connection, scope, key)
+            held = self._held_row(connection, scope, key)
             if held is None or now < held["expires_at"]:
                 return None if held is None else self._record(held)
             replaced = connection.execute(
@@ -61,7 +70,7 @@ class SqlIdempotencyStore:
             )
             if replaced.rowcount == 1:
                 return None
-            renewed = _held(connection, scope, key)
+            renewed = self._held_row(connection, scope, key)
             return None if renewed is None else self._record(renewed)
 
     def complete(self, scope: str, key: str, response: StoredResponse) -> None:
@@ -73,16 +82,13 @@ class SqlIdempotencyStore:
         sealed = self._sealer.seal(
             json.dumps(document).encode("utf-8"), table=TABLE, record_id=f"{scope}/{key}"
         )
+        parameters = {"b_scope": scope, "b_key": key, "status": response.status}
         with self._db.writing() as connection:
-            connection.execute(
-                update(idempotency_keys)
-                .where(*_this(scope, key))
-                .values(status=response.status, response=sealed)
-            )
+            connection.execute(self._complete, {**parameters, "response": sealed})
 
     def release(self, scope: str, key: str) -> None:
         with self._db.writing() as connection:
-            connection.execute(delete(idempotency_keys).where(*_this(scope, key)))
+            connection.execute(self._release, {"b_scope": scope, "b_key": key})
 
     def purge(self, *, now: datetime) -> int:
         """Delete the keys expired by `now`; returns how many."""
@@ -91,6 +97,10 @@ class SqlIdempotencyStore:
                 delete(idempotency_keys).where(idempotency_keys.c.expires_at <= now)
             )
         return int(result.rowcount)
+
+    def _held_row(self, connection: Connection, scope: str, key: str) -> RowMapping | None:
+        row = connection.execute(self._held, {"b_scope": scope, "b_key": key}).first()
+        return None if row is None else row._mapping
 
     def _record(self, row: RowMapping) -> IdempotencyRecord:
         response = None
@@ -118,6 +128,9 @@ def _this(scope: str, key: str) -> tuple[Any, Any]:
     return (idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)
 
 
-def _held(connection: Connection, scope: str, key: str) -> RowMapping | None:
-    row = connection.execute(select(idempotency_keys).where(*_this(scope, key))).first()
-    return None if row is None else row._mapping
+def _this_bound() -> tuple[Any, Any]:
+    """`_this` with bound parameters (named apart from the columns an UPDATE sets)."""
+    return (
+        idempotency_keys.c.scope == bindparam("b_scope"),
+        idempotency_keys.c.key == bindparam("b_key"),
+    )

@@ -31,6 +31,7 @@ is an indexed query.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import uuid
@@ -43,8 +44,10 @@ from typing import Any, Generic, Protocol, Self, TypeVar, cast
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Select,
     Table,
     and_,
+    bindparam,
     delete,
     false,
     func,
@@ -239,11 +242,8 @@ class _SqlRepository(Generic[A]):
         staged = self._staged.get(record_id)
         if staged is not None:
             return self._decode(staged.document, staged.expected_version)
-        query = select(self.table.c.version, self.table.c.document).where(
-            self.table.c.id == record_id
-        )
-        with self._storage.database.reading() as connection:
-            row = connection.execute(query).one_or_none()
+        with self._storage.database.reading_one() as connection:
+            row = connection.execute(_by_id(self.table), {"record_id": record_id}).one_or_none()
         if row is None:
             raise NotFound(self.kind, record_id)
         return self._from_row(record_id, row.version, row.document)
@@ -260,8 +260,13 @@ class _SqlRepository(Generic[A]):
     def _select(self, *where: ColumnElement[bool]) -> list[A]:
         """Committed aggregates matching `where`, overlaid with this unit's staged ones."""
         query = select(self.table.c.id, self.table.c.version, self.table.c.document).where(*where)
-        with self._storage.database.reading() as connection:
-            rows = connection.execute(query).all()
+        return self._overlaid(query, {})
+
+    def _overlaid(self, query: Select[Any], parameters: Mapping[str, Any]) -> list[A]:
+        """The aggregates one statement reads (id, version, document), overlaid with
+        this unit's staged ones."""
+        with self._storage.database.reading_one() as connection:
+            rows = connection.execute(query, parameters).all()
         found = {row.id: self._from_row(row.id, row.version, row.document) for row in rows}
         for record_id, staged in self._staged.items():
             found[record_id] = self._decode(staged.document, staged.expected_version)
@@ -370,17 +375,34 @@ class _SqlRepository(Generic[A]):
 
 
 def _recorded_seq(connection: Connection, kind: str, subject_id: str) -> int:
-    query = select(func.coalesce(func.max(history.c.event_seq), 0)).where(
-        history.c.subject_kind == kind, history.c.subject_id == subject_id
-    )
-    return int(connection.execute(query).scalar_one())
+    parameters = {"subject_kind": kind, "subject_id": subject_id}
+    return int(connection.execute(_RECORDED_SEQ, parameters).scalar_one())
+
+
+_RECORDED_SEQ = select(func.coalesce(func.max(history.c.event_seq), 0)).where(
+    history.c.subject_kind == bindparam("subject_kind"),
+    history.c.subject_id == bindparam("subject_id"),
+)
+
+
+_CASES_OF_PERSON = select(cases.c.id, cases.c.version, cases.c.document).where(
+    cases.c.person_hash == bindparam("person_hash")
+)
+
+
+@functools.cache
+def _by_id(table: Table) -> Select[tuple[int, bytes]]:
+    """The version and document of one row, built once per table: a statement with bound
+    parameters, so that SQLAlchemy neither rebuilds it nor recomputes its cache key."""
+    return select(table.c.version, table.c.document).where(table.c.id == bindparam("record_id"))
 
 
 class SqlCaseRepository(_SqlRepository[Case]):
     kind, table, cls = "case", cases, Case
 
     def of_person(self, person: ResidentId) -> list[Case]:
-        mine = self._select(cases.c.person_hash == self._storage.person_key.of(person))
+        parameters = {"person_hash": self._storage.person_key.of(person)}
+        mine = self._overlaid(_CASES_OF_PERSON, parameters)
         return _ordered(c for c in mine if c.applicant.resident_id == person)
 
     def find(self, query: CaseQuery) -> list[Case]:
@@ -393,7 +415,7 @@ class SqlCaseRepository(_SqlRepository[Case]):
                 .limit(query.limit)
                 .offset(query.offset)
             )
-            with self._storage.database.reading() as connection:
+            with self._storage.database.reading_one() as connection:
                 rows = connection.execute(statement).all()
             return [self._from_row(r.id, r.version, r.document) for r in rows]
         matching = _ordered(

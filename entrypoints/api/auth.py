@@ -9,13 +9,18 @@ and the operator's rate limit is taken; a refusal by the limit is recorded (P11)
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import dataclasses
+import threading
+import time
+from collections import OrderedDict
+from typing import Annotated, Any, ClassVar, Self, cast
 
 import anyio
 from litestar import Request, Router, get, post
 from litestar.config.app import AppConfig
 from litestar.connection import ASGIConnection
 from litestar.di import Provide
+from litestar.exceptions import NotAuthorizedException
 from litestar.params import JSONBody
 from litestar.security.jwt import JWTAuth, Token
 from msgspec import Meta, Struct
@@ -37,6 +42,42 @@ PUBLIC_PATHS = [
 ]
 
 
+class VerifiedToken(Token):
+    """A token whose signature and claims are checked once per process (PyJWT's HMAC
+    and parsing are a twentieth of an intake's CPU), then only its expiry on each use.
+
+    What is kept is the token string's decoded claims, never the account: each request
+    still reads the account (`actor_of`), so a disabled or deleted account is refused on
+    its next request. A string not seen before (another, or a changed, token) is checked
+    in full; a token carrying claims other than exp, iat and sub is never kept.
+    """
+
+    _verified: ClassVar[OrderedDict[tuple[str, str, str], Token]] = OrderedDict()
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+    KEEP: ClassVar[int] = 4096
+
+    @classmethod
+    def decode(  # type: ignore[override]
+        cls, encoded_token: str, secret: str, algorithm: str, **checks: Any
+    ) -> Self:
+        simple = not any(checks.get(c) for c in ("audience", "issuer", "require_claims"))
+        simple = simple and checks.get("verify_exp", True) and checks.get("verify_nbf", True)
+        key = (encoded_token, secret, algorithm)
+        with cls._lock:
+            kept = cls._verified.get(key) if simple else None
+        if kept is not None:
+            if kept.exp.timestamp() <= time.time():
+                raise NotAuthorizedException("Invalid token")
+            return cast(Self, dataclasses.replace(kept))
+        token = super().decode(encoded_token, secret, algorithm, **checks)
+        if simple and not token.extras and token.aud is None and token.iss is None:
+            with cls._lock:
+                cls._verified[key] = dataclasses.replace(token)
+                while len(cls._verified) > cls.KEEP:
+                    cls._verified.popitem(last=False)
+        return token
+
+
 class Security:
     """The JWT configuration and the rate limiter of one app."""
 
@@ -47,6 +88,7 @@ class Security:
         self.jwt = JWTAuth[Actor, Token](
             retrieve_user_handler=self._actor,
             token_secret=services.token_secret,
+            token_cls=VerifiedToken,
             exclude=PUBLIC_PATHS,
             default_token_expiration=settings.token_lifetime,
             openapi_security_scheme_name="BearerToken",
@@ -60,8 +102,6 @@ class Security:
             raise RateLimited(wait)
         actor = await anyio.to_thread.run_sync(actor_of, self.services.deps, token.sub)
         if actor is None:
-            from litestar.exceptions import NotAuthorizedException
-
             raise NotAuthorizedException("account unknown or disabled")
         return actor
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -194,3 +195,45 @@ def test_an_answer_of_500_is_not_kept_so_a_retry_runs_anew(officers, api):
     retried = officers.step_keyed("key-2", case_id, "record_check_report")
 
     assert (failed.status_code, retried.status_code) == (503, 200)
+
+
+ME = "/api/v1/auth/me"
+
+
+def test_a_disabled_account_is_refused_on_its_next_request_with_a_token_already_checked(
+    officers, client, api
+):
+    headers = api.headers(client, officers.clerk)
+    assert client.get(ME, headers=headers).status_code == 200
+    with api.deps.uow() as uow:
+        account = uow.staff.get(officers.clerk)
+        account.active = False
+        uow.staff.save(account)
+        uow.commit()
+
+    answer = client.get(ME, headers=headers)
+
+    assert answer.status_code == 401
+
+
+def test_a_token_already_checked_is_refused_once_it_expires(officers, client, api, monkeypatch):
+    headers = api.headers(client, officers.clerk)
+    assert client.get(ME, headers=headers).status_code == 200
+    later = time.time() + 15 * 60 + 1
+    monkeypatch.setattr("entrypoints.api.auth.time.time", lambda: later)
+
+    answer = client.get(ME, headers=headers)
+
+    assert answer.status_code == 401
+
+
+def test_a_changed_token_is_refused_after_the_real_one_was_checked(officers, client, api):
+    headers = api.headers(client, officers.clerk)
+    assert client.get(ME, headers=headers).status_code == 200
+    token = headers["Authorization"].removeprefix("Bearer ")
+    header, payload, signature = token.split(".")
+    changed = signature[:-2] + ("AA" if signature[-2:] != "AA" else "BB")
+
+    answer = client.get(ME, headers={"Authorization": f"Bearer {header}.{payload}.{changed}"})
+
+    assert answer.status_code == 401
