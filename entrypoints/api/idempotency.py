@@ -1,11 +1,12 @@
 """`Idempotency-Key` on every POST (P2), as an ASGI middleware around the handlers.
 
 The key is scoped per operator (the token's account). A first request reserves it, runs,
-and its answer is stored with it; a repeat with the same key and the same request
-(method, path and body, byte for byte) gets the stored answer again, marked
-`Idempotent-Replayed: true`; the same key with another request is 422; a repeat while the
-first still runs is 409. An answer of 500 or more is not stored (the key is given up, so
-that a retry runs anew). Keys are kept `ApiSettings.idempotency_keep` (24 hours).
+and its answer is stored with it before the client gets it; a repeat with the same key
+and the same request (method, path and body, byte for byte) gets the stored answer
+again, marked `Idempotent-Replayed: true`; the same key with another request is 422; a
+repeat while the first still runs is 409. An answer of 500 or more is not stored (the
+key is given up, so that a retry runs anew). Keys are kept
+`ApiSettings.idempotency_keep` (24 hours).
 A request without the header runs as it is. The login is not keyed: it has no operator
 yet, and replaying a token would hand it to whoever repeats the request.
 """
@@ -88,7 +89,7 @@ class IdempotencyMiddleware:
                 raise IdempotencyInProgress()
             await _replay(send, held.response)
             return
-        captured = _Captured(send)
+        captured = _Captured()
         try:
             await self.app(scope, _replaying(body, receive), captured.send)
         except BaseException:
@@ -99,6 +100,9 @@ class IdempotencyMiddleware:
             await anyio.to_thread.run_sync(store.release, operator, key)
         else:
             await anyio.to_thread.run_sync(store.complete, operator, key, answer)
+        # Only a stored answer reaches the client: whoever got it can have it again with
+        # the same key, even if the process dies right after sending it.
+        await captured.forward(send)
 
 
 async def _body(receive: Receive) -> bytes:
@@ -127,13 +131,13 @@ def _replaying(body: bytes, receive: Receive) -> Receive:
 
 
 class _Captured:
-    """Passes the answer on to the client and keeps a copy of it."""
+    """Holds the handler's answer until it is stored, then passes it on to the client."""
 
-    def __init__(self, send: Send) -> None:
-        self._send = send
+    def __init__(self) -> None:
         self.status = 500
         self.headers: list[tuple[bytes, bytes]] = []
         self.chunks: list[bytes] = []
+        self.messages: list[Message] = []
 
     async def send(self, message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -141,7 +145,11 @@ class _Captured:
             self.headers = [(bytes(k), bytes(v)) for k, v in message.get("headers", ())]
         elif message["type"] == "http.response.body":
             self.chunks.append(bytes(message.get("body", b"")))
-        await self._send(message)
+        self.messages.append(message)
+
+    async def forward(self, send: Send) -> None:
+        for message in self.messages:
+            await send(message)
 
     def response(self) -> StoredResponse:
         kept = tuple(
