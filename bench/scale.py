@@ -59,7 +59,7 @@ from adapters.memory.registries import (
 )
 from adapters.sql.crypto import PersonKey, Sealer
 from adapters.sql.database import SqlDatabase
-from adapters.sql.history import GENESIS, NewEntry, entry_hash
+from adapters.sql.history import GENESIS, NewEntry
 from adapters.sql.schema import script_heads, upgrade
 from adapters.sql.storage import SqlCaseRepository, SqlStorage, within_region
 from adapters.sql.tables import cases, history, history_head
@@ -442,13 +442,10 @@ def load(targets: Sequence[Target], count: int, seed: int) -> float:
         try:
             writers.extend(_Writer(t) for t in targets)
             for done, (case_rows, entries) in enumerate(pool.imap(built_rows, tasks), 1):
-                history_rows = []
-                for entry in entries:
-                    position += 1
-                    row = chain._row(entry, position, NOW)
-                    row["prev_hash"] = previous
-                    row["entry_hash"] = previous = entry_hash(row, previous)
-                    history_rows.append(row)
+                history_rows = chain.chained(entries, (position, previous), NOW)
+                if history_rows:
+                    position += len(history_rows)
+                    previous = str(history_rows[-1]["entry_hash"])
                 for writer in writers:
                     writer.write(case_rows, history_rows)
                 if done % 50 == 0:

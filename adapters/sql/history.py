@@ -161,13 +161,8 @@ class SqlHistory:
         if not entries:
             return
         position, previous = head if head is not None else self.lock_head(connection)
-        rows = []
-        for entry in entries:
-            position += 1
-            row = self._row(entry, position, now)
-            row["prev_hash"] = previous
-            row["entry_hash"] = previous = entry_hash(row, previous)
-            rows.append(row)
+        rows = self.chained(entries, (position, previous), now)
+        position, previous = position + len(rows), str(rows[-1]["entry_hash"])
         if connection.dialect.name == "postgresql":
             # One round trip for the last entry, the head and the riders: the head moves
             # and the riders are inserted in CTEs of the entry's insert (one row each, so
@@ -180,6 +175,21 @@ class SqlHistory:
             return
         connection.execute(insert(history), rows)
         connection.execute(_MOVE_HEAD, {"head_position": position, "head_hash": previous})
+
+    def chained(
+        self, entries: Sequence[NewEntry], head: tuple[int, str], now: datetime
+    ) -> list[dict[str, Any]]:
+        """The rows of `entries` after `head` (position, hash), each chained to the one
+        before: what `append` inserts (and a bulk loader may insert itself)."""
+        position, previous = head
+        rows = []
+        for entry in entries:
+            position += 1
+            row = self._row(entry, position, now)
+            row["prev_hash"] = previous
+            row["entry_hash"] = previous = entry_hash(row, previous)
+            rows.append(row)
+        return rows
 
     def of_person(self, person: ResidentId) -> list[HistoryEntry]:
         """Every entry about the person, in the order recorded (a sensitive read, P12)."""
